@@ -1,0 +1,110 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { EventName, EventPayload, ProjectInfo } from '../../preload/contract';
+import { ProjectStore } from '../store/project-store';
+import { ingestFolder } from '../dataset/ingest';
+import { dispatch, type Handlers } from './dispatch';
+import { UserError } from './errors';
+import { JobRunner } from './jobs';
+import { listFolder } from './fs-browse';
+import { RecentProjects } from './recent';
+import { defaultProjectDir } from './project-paths';
+
+export interface ServiceOptions {
+  mode: 'electron' | 'serve';
+  /** Where default projects and the recent list live. */
+  dataRoot: string;
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Electron supplies a native folder dialog; serve mode has none. */
+  openFolderDialog?: () => Promise<string | null>;
+  version?: string;
+}
+
+/**
+ * The app's services behind the contract, independent of any transport. One project is
+ * open at a time; long work runs as jobs that stream progress events.
+ */
+export class AppService {
+  private store: ProjectStore | null = null;
+  private readonly jobs: JobRunner;
+  private readonly recent: RecentProjects;
+  readonly handlers: Handlers;
+
+  constructor(private readonly opts: ServiceOptions) {
+    this.jobs = new JobRunner({
+      progress: (p) => opts.emit('job.progress', p),
+      finished: (f) => opts.emit('job.finished', f),
+    });
+    this.recent = new RecentProjects(path.join(opts.dataRoot, 'recent.json'));
+    this.handlers = this.makeHandlers();
+  }
+
+  call(method: unknown, params: unknown): Promise<unknown> {
+    return dispatch(this.handlers, method, params);
+  }
+
+  get currentStore(): ProjectStore | null {
+    return this.store;
+  }
+
+  async openProject(dir: string): Promise<ProjectInfo> {
+    const abs = path.resolve(dir);
+    if (this.store?.dir === abs) return this.store.info();
+    if (this.jobs.list().length > 0) throw new UserError('busy', 'A job is still running. Cancel it or wait for it to finish before switching projects.');
+    const next = await ProjectStore.open(abs);
+    await this.store?.close();
+    this.store = next;
+    const info = await next.info();
+    await this.recent.add({ dir: abs, name: info.name, openedAt: Date.now() });
+    return info;
+  }
+
+  private requireStore(): ProjectStore {
+    if (!this.store) throw new UserError('no_project', 'No project is open. Open a folder of images first.');
+    return this.store;
+  }
+
+  private makeHandlers(): Handlers {
+    return {
+      'app.info': async () => ({
+        mode: this.opts.mode,
+        version: this.opts.version ?? '0.0.0',
+        home: homedir(),
+        projectsRoot: path.join(this.opts.dataRoot, 'projects'),
+      }),
+      'project.recent': async () => ({ items: await this.recent.list() }),
+      'project.current': async () => ({ project: this.store ? await this.store.info() : null }),
+      'project.open': async ({ dir }) => this.openProject(dir),
+      'ingest.start': async ({ folder, projectDir }) => {
+        const busy = this.jobs.busyWith('ingest');
+        if (busy) throw new UserError('busy', 'An ingest is already running. Cancel it first or wait for it to finish.');
+        const dir = projectDir ?? (this.store && (await this.store.getMeta('sourceFolder')) === path.resolve(folder) ? this.store.dir : defaultProjectDir(this.opts.dataRoot, folder));
+        const project = await this.openProject(dir);
+        const store = this.requireStore();
+        const { jobId } = this.jobs.start('ingest', async (ctx) => {
+          const summary = await ingestFolder({
+            folder,
+            store,
+            signal: ctx.signal,
+            onProgress: (p) => ctx.progress(p.done, p.total, p.message),
+          });
+          this.opts.emit('project.changed', await store.info());
+          return summary;
+        });
+        return { jobId, project };
+      },
+      'job.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+      'job.list': async () => ({ jobs: this.jobs.list() }),
+      'images.page': async ({ offset, limit }) => this.requireStore().pageImages(offset, limit),
+      'images.skipped': async ({ offset, limit }) => this.requireStore().pageSkipped(offset, limit),
+      'fs.list': async ({ dir }) => listFolder(dir ?? homedir()),
+      'dialog.openFolder': async () => ({ folder: this.opts.openFolderDialog ? await this.opts.openFolderDialog() : null }),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.jobs.cancelAll();
+    await this.store?.close();
+    this.store = null;
+  }
+}

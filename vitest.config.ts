@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    // Integration tests share the 2 cores with sharp's thread pool; run files one at a time.
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
