@@ -1,0 +1,182 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ImageItem, SkippedItem } from '../../preload/contract';
+import { UserError } from '../api/errors';
+import { queryNumber, queryRows, queryValue } from './read';
+
+export interface ImageRow {
+  relPath: string;
+  bytes: number;
+  mtimeMs: number;
+  width: number;
+  height: number;
+  hash: string;
+}
+
+export interface KnownFile {
+  id: number;
+  bytes: number;
+  mtimeMs: number;
+  hash: string;
+  removed: boolean;
+}
+
+const STAGE = 'temp.main.stage_images';
+const PATHS = 'temp.main.stage_paths';
+
+/**
+ * Empties (or creates) the connection-local staging table that upserts merge from. Temp
+ * tables never reach the database file or its WAL, so a crash leaves nothing behind.
+ */
+export async function resetStage(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE stage_images (
+    rel_path VARCHAR, bytes BIGINT, mtime_ms DOUBLE, width INTEGER, height INTEGER, hash VARCHAR)`);
+}
+
+/** Bulk-loads rows into the staging table with the appender (far faster than INSERTs). */
+export async function stageImages(conn: DuckDBConnection, rows: readonly ImageRow[]): Promise<void> {
+  await resetStage(conn);
+  const app = await conn.createAppender('stage_images', 'main', 'temp');
+  try {
+    for (const r of rows) {
+      app.appendVarchar(r.relPath);
+      app.appendBigInt(BigInt(Math.round(r.bytes)));
+      app.appendDouble(r.mtimeMs);
+      app.appendInteger(r.width);
+      app.appendInteger(r.height);
+      app.appendVarchar(r.hash);
+      app.endRow();
+    }
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
+}
+
+/**
+ * Merges the staging table into images inside the caller's transaction: changed rows are
+ * updated in place (keeping their id), new paths get ids above the current maximum.
+ * Returns the number of inserted rows.
+ */
+export async function mergeStaged(conn: DuckDBConnection): Promise<number> {
+  const dup = await queryValue(conn, `SELECT rel_path FROM ${STAGE} GROUP BY rel_path HAVING count(*) > 1 LIMIT 1`);
+  if (dup !== null) throw new UserError('invalid_request', `The image list names "${String(dup)}" twice. Each path may appear only once.`);
+  const bad = await queryValue(conn, `SELECT count(*) FROM ${STAGE} WHERE rel_path IS NULL OR rel_path = ''`);
+  if (Number(bad) > 0) throw new UserError('invalid_request', 'Some images have an empty path. Every image needs its relative path.');
+  await conn.run(`UPDATE images SET bytes = s.bytes, mtime_ms = s.mtime_ms, width = s.width,
+      height = s.height, hash = s.hash, removed = false
+    FROM ${STAGE} s
+    WHERE images.rel_path = s.rel_path
+      AND (images.removed OR images.bytes <> s.bytes OR images.mtime_ms <> s.mtime_ms OR images.width <> s.width
+        OR images.height <> s.height OR images.hash <> s.hash)`);
+  const inserted = await conn.run(`INSERT INTO images (id, rel_path, bytes, mtime_ms, width, height, hash, removed)
+    SELECT (SELECT coalesce(max(id), 0) FROM images) + row_number() OVER (ORDER BY s.rel_path),
+      s.rel_path, s.bytes, s.mtime_ms, s.width, s.height, s.hash, false
+    FROM ${STAGE} s
+    WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.rel_path = s.rel_path)`);
+  return inserted.rowsChanged;
+}
+
+export async function markRemoved(conn: DuckDBConnection, relPaths: readonly string[]): Promise<void> {
+  await conn.run('CREATE OR REPLACE TEMP TABLE stage_paths (rel_path VARCHAR)');
+  const app = await conn.createAppender('stage_paths', 'main', 'temp');
+  try {
+    for (const p of relPaths) {
+      app.appendVarchar(p);
+      app.endRow();
+    }
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
+  await conn.run(`UPDATE images SET removed = true WHERE NOT removed AND rel_path IN (SELECT rel_path FROM ${PATHS})`);
+}
+
+export async function replaceSkipped(conn: DuckDBConnection, items: readonly SkippedItem[]): Promise<void> {
+  await conn.run('DELETE FROM skipped');
+  const app = await conn.createAppender('skipped');
+  try {
+    for (const it of items) {
+      app.appendVarchar(it.path);
+      app.appendVarchar(it.reason);
+      app.endRow();
+    }
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
+}
+
+export async function knownFiles(conn: DuckDBConnection): Promise<Map<string, KnownFile>> {
+  const rows = await queryRows<KnownFile & { relPath: string }>(
+    conn,
+    'SELECT rel_path AS relPath, id, bytes, mtime_ms AS mtimeMs, hash, removed FROM images',
+  );
+  const out = new Map<string, KnownFile>();
+  for (const r of rows) out.set(r.relPath, { id: r.id, bytes: r.bytes, mtimeMs: r.mtimeMs, hash: r.hash, removed: r.removed });
+  return out;
+}
+
+// Duplicate groups: hashes shared by more than one non-removed image, numbered 1, 2, ... in
+// the order of each group's first path, so numbers follow the paging order. An empty hash
+// means "unknown", never a duplicate.
+const GROUPS = `groups AS (
+  SELECT hash, row_number() OVER (ORDER BY min(rel_path)) AS grp
+  FROM images WHERE NOT removed AND hash <> ''
+  GROUP BY hash HAVING count(*) > 1)`;
+
+const ITEM_COLUMNS = `i.id, i.rel_path AS path, i.width, i.height, i.bytes, i.mtime_ms AS "mtimeMs", i.hash,
+  g.grp AS "duplicateGroup"`;
+
+export async function pageImages(conn: DuckDBConnection, offset: number, limit: number): Promise<{ total: number; items: ImageItem[] }> {
+  const total = await queryNumber(conn, 'SELECT count(*) FROM images WHERE NOT removed');
+  const items = await queryRows<ImageItem>(
+    conn,
+    `WITH ${GROUPS}
+     SELECT ${ITEM_COLUMNS} FROM images i LEFT JOIN groups g ON g.hash = i.hash
+     WHERE NOT i.removed ORDER BY i.rel_path LIMIT $1::BIGINT OFFSET $2::BIGINT`,
+    [limit, offset],
+  );
+  return { total, items };
+}
+
+/** A non-removed image, or null (removed images are no longer part of the project's view). */
+export async function imageById(conn: DuckDBConnection, id: number): Promise<ImageItem | null> {
+  const rows = await queryRows<ImageItem>(
+    conn,
+    `WITH ${GROUPS}
+     SELECT ${ITEM_COLUMNS} FROM images i LEFT JOIN groups g ON g.hash = i.hash
+     WHERE NOT i.removed AND i.id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function pageSkipped(conn: DuckDBConnection, offset: number, limit: number): Promise<{ total: number; items: SkippedItem[] }> {
+  const total = await queryNumber(conn, 'SELECT count(*) FROM skipped');
+  const items = await queryRows<SkippedItem>(
+    conn,
+    'SELECT rel_path AS path, reason FROM skipped ORDER BY rel_path LIMIT $1::BIGINT OFFSET $2::BIGINT',
+    [limit, offset],
+  );
+  return { total, items };
+}
+
+export interface ImageCounts {
+  images: number;
+  removed: number;
+  skipped: number;
+  duplicates: number;
+}
+
+export async function imageCounts(conn: DuckDBConnection): Promise<ImageCounts> {
+  const [row] = await queryRows<ImageCounts>(
+    conn,
+    `SELECT
+       (SELECT count(*) FROM images WHERE NOT removed) AS images,
+       (SELECT count(*) FROM images WHERE removed) AS removed,
+       (SELECT count(*) FROM skipped) AS skipped,
+       (SELECT coalesce(sum(n - 1), 0) FROM (
+          SELECT count(*) AS n FROM images WHERE NOT removed AND hash <> '' GROUP BY hash HAVING count(*) > 1)) AS duplicates`,
+  );
+  return row;
+}
