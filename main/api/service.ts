@@ -79,8 +79,11 @@ export class AppService {
         const busy = this.jobs.busyWith('ingest');
         if (busy) throw new UserError('busy', 'An ingest is already running. Cancel it first or wait for it to finish.');
         const dir = projectDir ?? (this.store && (await this.store.getMeta('sourceFolder')) === path.resolve(folder) ? this.store.dir : defaultProjectDir(this.opts.dataRoot, folder));
-        const project = await this.openProject(dir);
+        await this.openProject(dir);
         const store = this.requireStore();
+        // A project is named after the folder it was made from, not its hashed folder name.
+        if (!(await store.getMeta('name'))) await store.setMeta('name', path.basename(path.resolve(folder)));
+        const project = await store.info();
         const { jobId } = this.jobs.start('ingest', async (ctx) => {
           const summary = await ingestFolder({
             folder,

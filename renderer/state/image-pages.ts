@@ -1,0 +1,84 @@
+import type { ImageItem } from '../../preload/contract';
+import { api } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { showToast } from './app-store';
+
+export const PAGE_SIZE = 500;
+/** Pages kept in memory; far-away pages are dropped and refetched if scrolled back to. */
+const MAX_PAGES = 60;
+
+/**
+ * The project's images, fetched a page (500) at a time as the grid asks for rows, so a
+ * 100k-image project costs only the pages near the viewport. Each page is stamped with the
+ * generation it was requested in; answers from an older generation (before a reset) are dropped.
+ */
+export class ImagePages {
+  private pages = new Map<number, ImageItem[]>();
+  private inflight = new Set<number>();
+  private failed = new Set<number>();
+  private listeners = new Set<() => void>();
+  private generation = 0;
+  private version = 0;
+  total: number | null = null;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  getVersion = (): number => this.version;
+
+  get(index: number): ImageItem | undefined {
+    return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  reset(): void {
+    this.generation++;
+    this.pages = new Map();
+    this.inflight = new Set();
+    this.failed = new Set();
+    this.total = null;
+    this.changed();
+  }
+
+  /** Makes sure the pages covering [first, last] are loaded or on their way. */
+  ensure(first: number, last: number): void {
+    const from = Math.max(0, Math.floor(first / PAGE_SIZE));
+    const to = Math.max(from, Math.floor(Math.max(first, last) / PAGE_SIZE));
+    for (let p = from; p <= to; p++) {
+      const page = this.pages.get(p);
+      if (page) {
+        // Refresh recency for the LRU order of the Map.
+        this.pages.delete(p);
+        this.pages.set(p, page);
+      } else if (!this.inflight.has(p) && !this.failed.has(p)) void this.load(p);
+    }
+  }
+
+  private async load(p: number): Promise<void> {
+    const gen = this.generation;
+    this.inflight.add(p);
+    try {
+      const r = await api.call('images.page', { offset: p * PAGE_SIZE, limit: PAGE_SIZE });
+      if (gen !== this.generation) return;
+      this.pages.set(p, r.items);
+      this.total = r.total;
+      while (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value!);
+    } catch (err) {
+      if (gen !== this.generation) return;
+      // Not retried automatically, so a persistent failure does not loop; reset() clears it.
+      this.failed.add(p);
+      showToast('error', `Could not load images: ${errorMessage(err)}`);
+    } finally {
+      if (gen === this.generation) this.inflight.delete(p);
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+}
+
+export const imagePages = new ImagePages();
