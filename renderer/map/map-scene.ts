@@ -1,0 +1,306 @@
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { animate } from './animate';
+import { easeInOutCubic, homeCamera, interpolateCamera, type CameraState } from './camera';
+import { GpuPicker } from './gpu-picker';
+import { computeBounds, nearestPoints } from './projection';
+import { HoverMarker } from './hover-marker';
+import { POINT_FRAGMENT, POINT_VERTEX } from './shaders';
+import { SpriteAtlas } from './sprite-atlas';
+import { HIDDEN, HOVERED } from './state-flags';
+
+const FOV = 50;
+const SPRITES = 400; // thumbnails shown at once when zoomed in
+
+/**
+ * The imperative three.js side of the map. It never loops: every change calls requestRender(),
+ * which draws one frame on the next animation frame. Per-frame JS work is O(1); O(n) work happens
+ * only when data, colours or selection change (once, not per frame).
+ */
+export class MapScene {
+  readonly renderer: THREE.WebGLRenderer;
+  readonly camera = new THREE.PerspectiveCamera(FOV, 1, 0.01, 1000);
+  readonly controls: OrbitControls;
+  private scene = new THREE.Scene();
+  private geometry = new THREE.BufferGeometry();
+  /** 0→1 while points glide from their previous layout (aPrev) to the new one (position). */
+  private mix = { value: 1 };
+  private pointUniforms = { uScale: { value: 1 }, uMinPx: { value: 1.5 }, uMaxPx: { value: 24 }, uHasSelection: { value: 0 }, uMix: this.mix };
+  private pickUniforms = { uScale: { value: 1 }, uMinPx: { value: 3 }, uMaxPx: { value: 48 }, uMix: this.mix };
+  private picker: GpuPicker;
+  private stopGlide = (): void => {};
+  private stopFlight = (): void => {};
+  private marker = new HoverMarker();
+  private frame = 0;
+  private spriteTimer: ReturnType<typeof setTimeout> | undefined;
+  private coords: Float32Array = new Float32Array(0);
+  private colorBytes = new Uint8Array(0);
+  private state = new Uint8Array(0);
+  private hovered = -1;
+  private worldSize = 1;
+  private bounds = { center: [0, 0, 0] as [number, number, number], radius: 1 };
+  private size = { width: 1, height: 1 };
+  private pointScale = 1;
+  readonly sprites: SpriteAtlas;
+  /** Number of frames drawn, for tests that assert render-on-demand. */
+  frames = 0;
+  onCameraChange: ((s: CameraState) => void) | null = null;
+
+  constructor(readonly canvas: HTMLCanvasElement, thumbUrl: (index: number) => string, background = '#0d0f14') {
+    // No MSAA: the shader already feathers point edges, and MSAA would multiply the fill cost of 1M points.
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, powerPreference: 'high-performance' });
+    this.renderer.setClearColor(new THREE.Color(background), 1);
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.controls = new OrbitControls(this.camera, canvas);
+    this.controls.enableDamping = false; // damping needs a continuous loop; we render on demand
+    this.controls.zoomToCursor = true;
+    this.controls.addEventListener('change', () => this.cameraMoved());
+
+    const points = new THREE.Points(this.geometry, new THREE.ShaderMaterial({
+      vertexShader: POINT_VERTEX, fragmentShader: POINT_FRAGMENT, uniforms: this.pointUniforms,
+      transparent: true, depthTest: false, depthWrite: false, blending: THREE.NormalBlending,
+    }));
+    points.frustumCulled = false;
+    this.scene.add(points);
+    this.picker = new GpuPicker(this.geometry, this.pickUniforms);
+
+    this.scene.add(this.marker.object);
+
+    const at = new THREE.Vector2();
+    this.sprites = new SpriteAtlas(() => this.coords, thumbUrl, () => this.requestRender(), (src, dst, x, y) => this.renderer.copyTextureToTexture(src, dst, null, at.set(x, y)));
+    this.scene.add(this.sprites.group);
+  }
+
+  /**
+   * New coordinates. Same count (a live layout update): rewritten in place, and the points glide
+   * from where they are drawn now over `glideMs`. Otherwise the attributes are reallocated.
+   */
+  setPoints(coords: Float32Array, keepCamera: boolean, glideMs = 450): void {
+    const n = coords.length / 3;
+    const same = n === this.coords.length / 3 && this.geometry.getAttribute('position') !== undefined;
+    this.coords = coords;
+    if (same) {
+      // In place: the GPU buffers are reused, and the caller's array is only read.
+      const pos = this.geometry.getAttribute('position') as THREE.BufferAttribute;
+      const prev = this.geometry.getAttribute('aPrev') as THREE.BufferAttribute;
+      const cur = pos.array as Float32Array, from = prev.array as Float32Array;
+      const m = easeInOutCubic(this.mix.value);
+      for (let i = 0; i < cur.length; i++) from[i] += (cur[i] - from[i]) * m; // where each point is drawn now
+      cur.set(coords);
+      for (const a of [pos, prev]) { a.clearUpdateRanges(); a.needsUpdate = true; }
+      this.glide(glideMs);
+    } else {
+      this.geometry.dispose();
+      this.colorBytes = new Uint8Array(n * 3);
+      this.state = new Uint8Array(n);
+      this.geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(coords), 3));
+      this.geometry.setAttribute('aPrev', new THREE.BufferAttribute(new Float32Array(coords), 3));
+      this.mix.value = 1;
+      this.geometry.setAttribute('aColor', new THREE.BufferAttribute(this.colorBytes, 3, true));
+      this.geometry.setAttribute('aState', new THREE.BufferAttribute(this.state, 1, false));
+      this.hovered = -1;
+    }
+    this.bounds = computeBounds(coords);
+    // Typical spacing of n points in the cloud's ball, so a million points stay distinct.
+    this.worldSize = (0.6 * this.bounds.radius) / Math.cbrt(Math.max(n, 1));
+    this.camera.near = this.bounds.radius * 0.002;
+    this.camera.far = this.bounds.radius * 60;
+    this.updateScale();
+    if (!keepCamera) this.setCamera(this.home());
+    this.requestRender();
+  }
+
+  /** The current coordinates (read-only by convention), for screen-space selection. */
+  coordsView(): Float32Array {
+    return this.coords;
+  }
+
+  private glide(ms: number): void {
+    this.stopGlide();
+    this.mix.value = 0;
+    this.stopGlide = animate(ms, (t) => { this.mix.value = t; this.renderNow(); });
+  }
+
+  get count(): number {
+    return this.coords.length / 3;
+  }
+
+  /** Replaces all colours (mode or legend change): one full upload. */
+  setColors(bytes: Uint8Array): void {
+    this.colorBytes.set(bytes.subarray(0, this.colorBytes.length));
+    const a = this.geometry.getAttribute('aColor') as THREE.BufferAttribute | undefined;
+    if (!a) return;
+    a.clearUpdateRanges();
+    a.needsUpdate = true;
+    this.requestRender();
+  }
+
+  /** Applies new state bytes (selection + hidden), uploading only the range that changed. */
+  setState(next: Uint8Array, anySelected: boolean): void {
+    let lo = -1, hi = -1;
+    for (let i = 0; i < this.state.length; i++) {
+      const v = next[i] | (this.state[i] & HOVERED);
+      if (v !== this.state[i]) { this.state[i] = v; if (lo < 0) lo = i; hi = i; }
+    }
+    this.pointUniforms.uHasSelection.value = anySelected ? 1 : 0;
+    if (lo >= 0) this.markState(lo, hi - lo + 1);
+    this.requestRender();
+  }
+
+  isHidden(i: number): boolean {
+    return i >= 0 && i < this.state.length && (this.state[i] & HIDDEN) !== 0;
+  }
+
+  hiddenMask(): Uint8Array {
+    return this.state.map((v) => (v & HIDDEN ? 1 : 0));
+  }
+
+  /** Hover touches two bytes: the old and the new hovered point. */
+  setHover(i: number): void {
+    if (i === this.hovered) return;
+    if (this.hovered >= 0 && this.hovered < this.state.length) {
+      this.state[this.hovered] &= ~HOVERED;
+      this.markState(this.hovered, 1);
+    }
+    this.hovered = i;
+    if (i >= 0 && i < this.state.length) {
+      this.state[i] |= HOVERED;
+      this.markState(i, 1);
+      this.marker.show(this.coords.subarray(i * 3, i * 3 + 3), this.colorBytes.subarray(i * 3, i * 3 + 3));
+    } else {
+      this.marker.hide();
+    }
+    this.requestRender();
+  }
+
+  private markState(start: number, count: number): void {
+    const a = this.geometry.getAttribute('aState') as THREE.BufferAttribute;
+    a.addUpdateRange(start, count);
+    a.needsUpdate = true;
+  }
+
+  resize(width: number, height: number): void {
+    this.size = { width: Math.max(1, width), height: Math.max(1, height) };
+    this.renderer.setSize(this.size.width, this.size.height, false);
+    this.camera.aspect = this.size.width / this.size.height;
+    this.camera.updateProjectionMatrix();
+    this.updateScale();
+    this.requestRender();
+  }
+
+  setPointScale(k: number): void {
+    this.pointScale = k;
+    this.updateScale();
+    this.requestRender();
+  }
+
+  private updateScale(): void {
+    const focal = this.size.height / (2 * Math.tan((FOV * Math.PI) / 360));
+    const dpr = this.renderer.getPixelRatio();
+    this.pointUniforms.uScale.value = this.worldSize * this.pointScale * focal * dpr;
+    this.pointUniforms.uMinPx.value = 1.5 * dpr;
+    this.pointUniforms.uMaxPx.value = 22 * dpr; // up close, thumbnails take over from big discs
+    this.pickUniforms.uScale.value = this.worldSize * this.pointScale * focal;
+    this.marker.setPixels(16 * dpr);
+    this.sprites.setScale(this.worldSize * 2.2 * focal * dpr, 96 * dpr);
+  }
+
+  requestRender(): void {
+    if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.renderNow(); });
+  }
+
+  /** Draws one frame now (used by requestRender, screenshots and the frame benchmark). */
+  renderNow(): void {
+    this.renderer.render(this.scene, this.camera);
+    this.frames++;
+  }
+
+  /** The point under the CSS pixel (x, y), or -1; one small offscreen render and readback. */
+  pick(x: number, y: number): number {
+    if (this.count === 0) return -1;
+    const id = this.picker.pick(this.renderer, this.camera, this.size.width, this.size.height, x, y);
+    return id < this.count ? id : -1;
+  }
+
+  viewProjection(): Float32Array {
+    this.camera.updateMatrixWorld();
+    return new Float32Array(new THREE.Matrix4().multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse).elements);
+  }
+
+  getSize(): { width: number; height: number } {
+    return { ...this.size };
+  }
+
+  getCamera(): CameraState {
+    const p = this.camera.position, t = this.controls.target;
+    return { position: [p.x, p.y, p.z], target: [t.x, t.y, t.z] };
+  }
+
+  setCamera(s: CameraState): void {
+    this.camera.position.set(...s.position);
+    this.controls.target.set(...s.target);
+    this.controls.update(); // emits 'change' → render + persistence
+  }
+
+  home(): CameraState {
+    return homeCamera(this.bounds.center, this.bounds.radius, FOV);
+  }
+
+  get radius(): number {
+    return this.bounds.radius;
+  }
+
+  pointAt(i: number): [number, number, number] {
+    return [this.coords[i * 3], this.coords[i * 3 + 1], this.coords[i * 3 + 2]];
+  }
+
+  /** Smoothly moves the camera (reset, fly-to). */
+  animateTo(to: CameraState, ms = 650): Promise<void> {
+    this.stopFlight();
+    const from = this.getCamera();
+    return new Promise((resolve) => { this.stopFlight = animate(ms, (t) => this.setCamera(interpolateCamera(from, to, t)), resolve); });
+  }
+
+  private cameraMoved(): void {
+    this.requestRender();
+    this.onCameraChange?.(this.getCamera());
+    // Choosing sprites is O(n), so it waits for the camera to settle instead of running per frame.
+    clearTimeout(this.spriteTimer);
+    this.spriteTimer = setTimeout(() => this.updateSprites(), 120);
+  }
+
+  /** Zoomed in far enough: thumbnails for the points nearest the orbit target. */
+  updateSprites(): void {
+    const c = this.getCamera();
+    const dist = Math.hypot(c.position[0] - c.target[0], c.position[1] - c.target[1], c.position[2] - c.target[2]);
+    const zoomedIn = dist < this.bounds.radius * 0.6;
+    const near = zoomedIn ? nearestPoints(this.coords, c.target, Math.min(SPRITES, this.sprites.capacity), dist * 0.9, this.hiddenMask()) : new Int32Array(0);
+    this.sprites.show(near);
+    this.requestRender();
+  }
+
+  /** PNG of the current view: render and read the drawing buffer in the same task. */
+  screenshot(): Promise<Blob> {
+    this.renderNow();
+    return new Promise((resolve, reject) => this.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The canvas could not be encoded as PNG.'))), 'image/png'));
+  }
+
+  rendererName(): string {
+    const gl = this.renderer.getContext();
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.frame);
+    this.stopFlight();
+    this.stopGlide();
+    clearTimeout(this.spriteTimer);
+    this.controls.dispose();
+    this.sprites.dispose();
+    this.geometry.dispose();
+    this.picker.dispose();
+    this.marker.dispose();
+    this.renderer.dispose();
+  }
+}
