@@ -2,11 +2,12 @@
 // (main/serve) are two transports over exactly these requests and events; the Node side
 // validates every request with these schemas before using it.
 import { z } from 'zod';
+import { labelRequests } from './contract-labels';
 
 const Id = z.number().int().nonnegative();
 const Path = z.string().min(1).max(4096);
 
-export const JobKind = z.enum(['ingest', 'train', 'embed', 'map', 'export']);
+export const JobKind = z.enum(['ingest', 'train', 'embed', 'map', 'export', 'cluster', 'propagate', 'classifier']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const ProjectInfo = z.object({
@@ -54,11 +55,98 @@ export const IngestSummary = z.object({
 });
 export type IngestSummary = z.infer<typeof IngestSummary>;
 
+
+// Training (issue 3). The Node side validates the overrides again with the full
+// TrainConfigSchema; this schema only bounds what may be sent.
+export const TrainBackendChoice = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+export const TrainConfigOverrides = z
+  .object({
+    preset: z.enum(['small', 'resnet18']),
+    imageSize: z.number().int().min(16).max(512),
+    batchSize: z.number().int().min(2).max(8192),
+    epochs: z.number().int().positive(),
+    minutes: z.number().positive().nullable(),
+    optimizer: z.enum(['lars', 'sgd', 'adam']),
+    lr: z.number().positive().nullable(),
+    weightDecay: z.number().min(0).nullable(),
+    tauBase: z.number().min(0).max(1).nullable(),
+    warmupEpochs: z.number().min(0),
+    seed: z.number().int(),
+    backend: TrainBackendChoice,
+  })
+  .partial()
+  .strict();
+export type TrainConfigOverrides = z.infer<typeof TrainConfigOverrides>;
+
+export const TrainState = z.enum(['idle', 'running', 'paused', 'stopping', 'done', 'failed']);
+export type TrainState = z.infer<typeof TrainState>;
+
+export const TrainBackendInfo = z.object({
+  backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+  /** Why each other backend was not used. */
+  reasons: z.array(z.object({ backend: z.string(), reason: z.string() })),
+  warning: z.string().nullable(),
+  threads: z.number().int(),
+});
+export type TrainBackendInfo = z.infer<typeof TrainBackendInfo>;
+
+export const TrainProgress = z.object({
+  epoch: z.number().int(),
+  epochs: z.number().int(),
+  step: z.number().int(),
+  totalSteps: z.number().int(),
+  loss: z.number(),
+  lossAvg: z.number(),
+  imagesPerSecond: z.number(),
+  lr: z.number(),
+  tau: z.number(),
+  etaSeconds: z.number().nullable(),
+  elapsedSeconds: z.number(),
+  /** Collapse monitor: std ratio ≈ 1 healthy, → 0 collapsed; pair cosine → 1 collapsed. */
+  collapse: z.object({ stdRatio: z.number(), meanDimStd: z.number(), meanPairCosine: z.number() }).nullable(),
+  /** Set when collapse (or divergence) is detected. */
+  warning: z.string().nullable(),
+  stallMs: z.number(),
+});
+export type TrainProgress = z.infer<typeof TrainProgress>;
+
+export const TrainStatus = z.object({
+  state: TrainState,
+  jobId: z.string().nullable(),
+  runId: z.string().nullable(),
+  backend: TrainBackendInfo.nullable(),
+  progress: TrainProgress.nullable(),
+});
+export type TrainStatus = z.infer<typeof TrainStatus>;
+
+const Vec3 = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
+export const ColorMode = z.enum(['none', 'folder', 'cluster', 'label', 'predicted', 'confidence', 'outlier', 'duplicate']);
+export type ColorMode = z.infer<typeof ColorMode>;
+/** What the map remembers per project: camera, colour mode and selection (ids, capped). */
+export const MapState = z
+  .object({
+    camera: z.object({ position: Vec3, target: Vec3 }).strict().nullable(),
+    colorMode: ColorMode,
+    selection: z.array(z.number().int().nonnegative()).max(1_000_000),
+    hidden: z.array(z.string().max(500)).max(10_000).default([]),
+  })
+  .strict();
+export type MapState = z.infer<typeof MapState>;
+export const MapMeta = z.object({
+  available: z.boolean(),
+  layout: z.enum(['pca', 'umap', 'none']),
+  points: z.number().int(),
+  runId: z.string().nullable(),
+  seconds: z.number().nullable(),
+});
+export type MapMeta = z.infer<typeof MapMeta>;
+
 const Empty = z.object({}).strict();
 const Page = z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(200) }).strict();
 
 /** Every request: its params schema and its result schema. */
 export const requests = {
+  ...labelRequests,
   'app.info': {
     params: Empty,
     result: z.object({ mode: z.enum(['electron', 'serve']), version: z.string(), home: z.string(), projectsRoot: z.string() }),
@@ -87,6 +175,32 @@ export const requests = {
   },
   /** Native folder dialog; only Electron has one, serve mode answers folder: null. */
   'dialog.openFolder': { params: Empty, result: z.object({ folder: z.string().nullable() }) },
+  /** Train BYOL on the open project in a worker; `resume` continues from the last checkpoint. */
+  'train.start': {
+    params: z.object({ config: TrainConfigOverrides.default({}), resume: z.boolean().default(false) }).strict(),
+    result: z.object({ jobId: z.string(), runId: z.string() }),
+  },
+  /** Pause / resume / stop the running training; pause and stop write a checkpoint. */
+  'train.pause': { params: Empty, result: z.object({ state: TrainState }) },
+  'train.resume': { params: Empty, result: z.object({ state: TrainState }) },
+  'train.stop': { params: Empty, result: z.object({ state: TrainState }) },
+  'train.status': { params: Empty, result: TrainStatus },
+  /** kNN graph + UMAP 3D of the latest embeddings, as a job; layouts stream as map.updated. */
+  'map.build': {
+    params: z
+      .object({ nNeighbors: z.number().int().min(2).max(200).optional(), minDist: z.number().min(0).max(1).optional(), seed: z.number().int().optional() })
+      .strict(),
+    result: z.object({ jobId: z.string() }),
+  },
+  /** Whether a map exists; its points come as binary from ByolApi.dataUrl('map'). */
+  'map.meta': { params: Empty, result: MapMeta },
+  /** An image's nearest neighbours in the stored kNN graph (cosine distance, nearest first). */
+  'map.neighbors': {
+    params: z.object({ id: Id, count: z.number().int().min(1).max(100).default(12) }).strict(),
+    result: z.object({ neighbors: z.array(z.object({ id: Id, distance: z.number() })) }),
+  },
+  'map.state.get': { params: Empty, result: z.object({ state: MapState.nullable() }) },
+  'map.state.save': { params: z.object({ state: MapState }).strict(), result: z.object({ saved: z.boolean() }) },
 } as const;
 
 export type Method = keyof typeof requests;
@@ -119,6 +233,13 @@ export const events = {
   'job.progress': JobProgress,
   'job.finished': JobFinished,
   'project.changed': ProjectInfo,
+  'train.progress': TrainProgress.extend({ jobId: z.string() }),
+  'train.backend': TrainBackendInfo.extend({ jobId: z.string() }),
+  'train.state': z.object({ jobId: z.string(), state: TrainState }),
+  /** Human-readable notes from the trainer (pixel cache, adjusted settings). */
+  'train.log': z.object({ jobId: z.string(), message: z.string() }),
+  /** A new layout is available at dataUrl('map'): the PCA preview, a UMAP step, or the final one. */
+  'map.updated': z.object({ layout: z.enum(['pca', 'umap']), points: z.number().int(), final: z.boolean() }),
 } as const;
 
 export type EventName = keyof typeof events;
@@ -130,6 +251,8 @@ export interface ByolApi {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** URL of a cached thumbnail: 'small' for the map atlas and grid, 'large' for the inspector. */
   thumbUrl(id: number, size: 'small' | 'large'): string;
+  /** URL of a binary resource: 'map' is the map bundle (preload/map-bundle.ts). */
+  dataUrl(name: 'map'): string;
   /** Electron only: the path of a dropped file or folder (browsers never reveal it). */
   pathForFile?(file: File): string;
 }

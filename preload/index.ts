@@ -21,6 +21,7 @@ const api: ByolApi & { pathForFile(file: File): string } = {
     return () => ipcRenderer.removeListener('byol:event', handler);
   },
   thumbUrl: (id, size) => `byol-thumb://${size}/${id}`,
+  dataUrl: (name) => `byol-data://bundle/${name}`,
   // Dropped folders reach the renderer as File objects; only the preload can map them to paths.
   pathForFile: (file) => webUtils.getPathForFile(file),
 };

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { AppService } from '../api/service';
 import { thumbPath } from '../dataset/thumbs';
-import { APP_SCHEME, CONTENT_SECURITY_POLICY, THUMB_SCHEME } from './security';
+import { APP_SCHEME, CONTENT_SECURITY_POLICY, DATA_SCHEME, THUMB_SCHEME } from './security';
 import { resolveInside } from '../api/safe-path';
 
 /** Must run before app 'ready'. */
@@ -11,6 +11,7 @@ export function registerSchemes(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
     { scheme: THUMB_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    { scheme: DATA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
 }
 
@@ -35,5 +36,11 @@ export function handleProtocols(rendererDir: string, service: AppService): void 
     const image = await store.imageById(id);
     if (!image) return new Response('Not found', { status: 404 });
     return net.fetch(pathToFileURL(path.resolve(thumbPath(store.cacheDir, image.hash, size))).toString());
+  });
+  protocol.handle(DATA_SCHEME, async (req) => {
+    const name = new URL(req.url).pathname.slice(1);
+    const bytes = await service.dataResource(name);
+    if (!bytes) return new Response('Not found', { status: 404 });
+    return new Response(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { headers: { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store' } });
   });
 }

@@ -6,13 +6,15 @@ export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://bundle`;
 /** Thumbnails from the project cache. */
 export const THUMB_SCHEME = 'byol-thumb';
+/** Binary resources (the map bundle). */
+export const DATA_SCHEME = 'byol-data';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   `img-src 'self' data: blob: ${THUMB_SCHEME}:`,
-  "connect-src 'self'",
+  `connect-src 'self' ${DATA_SCHEME}:`,
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

@@ -10,6 +10,7 @@ import type { EventHub } from './event-hub';
 import { BASE_HEADERS, resolveStatic, safeJoin, sendIndex, sendStatic } from './static-files';
 import { ThumbIndex } from './thumb-index';
 import { isThumbPath, sendThumb } from './thumb-route';
+import { isDataPath, sendData } from './data-route';
 import { broadcast, handleFrame, MAX_FRAME_BYTES } from './ws-rpc';
 
 export interface ServerOptions {
@@ -69,6 +70,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!authorized(rawPath, query)) return plain(res, 401, 'Unauthorized: open the exact link printed by `npm run serve` (it carries ?token=…).');
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Only GET and HEAD are served here; requests go over the WebSocket.');
     if (isThumbPath(rawPath)) return sendThumb(req, res, rawPath, opts.service, thumbIndex);
+    if (isDataPath(rawPath)) return sendData(res, rawPath, opts.service);
     if (rawPath === '/' || rawPath === '/index.html') {
       if (!existsSync(path.join(staticDir, 'index.html'))) return plain(res, 503, 'The UI is not built. Run `npm run build:renderer`, then reload.');
       return sendIndex(res, staticDir, token, port);

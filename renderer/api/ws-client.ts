@@ -41,6 +41,10 @@ export class WsClient implements ByolApi {
     return `/thumb/${size}/${id}?token=${encodeURIComponent(this.token)}`;
   }
 
+  dataUrl(name: 'map'): string {
+    return `/data/${name}?token=${encodeURIComponent(this.token)}`;
+  }
+
   onState(listener: (s: ConnectionState) => void): () => void {
     this.stateListeners.add(listener);
     listener(this.state);
