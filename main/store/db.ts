@@ -1,5 +1,25 @@
+import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../api/errors';
+
+/**
+ * DuckDB reports a failed write as e.g. `Failed to commit: Could not write file "…wal": No space
+ * left on device`, which says what broke but not what to do. The transaction was rolled back,
+ * so what was committed before is intact; say so, and say how to get going again.
+ */
+export function storageError(err: unknown, file: string): unknown {
+  const msg = err instanceof Error ? err.message : String(err);
+  const cause = msg.split('\n')[0];
+  const dir = path.dirname(file);
+  if (/no space left|ENOSPC|disk (is )?full|quota exceeded|EDQUOT/i.test(msg)) {
+    return new UserError('failed', `Cannot save to the project at ${dir}: the disk is full (${cause}). Free some disk space, then run the step again; what was saved before is intact.`);
+  }
+  // Only when it is the project's own file that cannot be written (not, say, a Parquet file being read).
+  if (/read-only file system|EROFS|permission denied|EACCES|EPERM/i.test(msg) && msg.includes(dir)) {
+    return new UserError('failed', `Cannot save to the project at ${dir}: the folder is read-only (${cause}). Make it writable, or copy the project to a writable folder, then try again.`);
+  }
+  return err;
+}
 
 /**
  * Runs async tasks one after another. A DuckDB connection runs one statement at a time,
@@ -26,6 +46,7 @@ export class Db {
   private closed = false;
 
   private constructor(
+    private readonly file: string,
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
@@ -36,7 +57,7 @@ export class Db {
     try {
       const writer = await instance.connect();
       const reader = await instance.connect();
-      return new Db(instance, writer, reader);
+      return new Db(file, instance, writer, reader);
     } catch (err) {
       instance.closeSync();
       throw err;
@@ -60,7 +81,7 @@ export class Db {
       } catch (err) {
         // A failed statement may already have aborted the transaction; ROLLBACK then errors too.
         await conn.run('ROLLBACK').catch(() => undefined);
-        throw err;
+        throw storageError(err, this.file);
       }
     });
   }
