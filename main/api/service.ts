@@ -6,6 +6,10 @@ import { ingestFolder } from '../dataset/ingest';
 import { dispatch, type Handlers } from './dispatch';
 import { UserError } from './errors';
 import { JobRunner } from './jobs';
+import { makeLabelHandlers } from './labels-service';
+import { TrainService } from './train-service';
+import { MapApi } from './map-api';
+import type { TrainTransport } from '../engine/trainer/worker-host';
 import { listFolder } from './fs-browse';
 import { RecentProjects } from './recent';
 import { defaultProjectDir } from './project-paths';
@@ -17,6 +21,8 @@ export interface ServiceOptions {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   /** Electron supplies a native folder dialog; serve mode has none. */
   openFolderDialog?: () => Promise<string | null>;
+  /** Electron runs training in a utilityProcess; worker_threads when absent. */
+  trainTransport?: () => TrainTransport;
   version?: string;
 }
 
@@ -26,7 +32,10 @@ export interface ServiceOptions {
  */
 export class AppService {
   private store: ProjectStore | null = null;
+  private opening: Promise<unknown> = Promise.resolve();
   private readonly jobs: JobRunner;
+  private readonly training: TrainService;
+  private readonly map: MapApi;
   private readonly recent: RecentProjects;
   readonly handlers: Handlers;
 
@@ -36,6 +45,8 @@ export class AppService {
       finished: (f) => opts.emit('job.finished', f),
     });
     this.recent = new RecentProjects(path.join(opts.dataRoot, 'recent.json'));
+    this.training = new TrainService({ jobs: this.jobs, emit: opts.emit, requireStore: () => this.requireStore(), makeTransport: opts.trainTransport });
+    this.map = new MapApi({ jobs: this.jobs, emit: opts.emit, requireStore: () => this.requireStore() });
     this.handlers = this.makeHandlers();
   }
 
@@ -47,11 +58,24 @@ export class AppService {
     return this.store;
   }
 
-  async openProject(dir: string): Promise<ProjectInfo> {
+  /** Opens run one at a time: two overlapping opens would each close the old store and then
+   *  both assign theirs, leaving one open (and its folder locked) until the process exits. */
+  openProject(dir: string): Promise<ProjectInfo> {
+    const next = this.opening.then(() => this.switchProject(dir));
+    this.opening = next.catch(() => undefined);
+    return next;
+  }
+
+  private async switchProject(dir: string): Promise<ProjectInfo> {
     const abs = path.resolve(dir);
     if (this.store?.dir === abs) return this.store.info();
     if (this.jobs.list().length > 0) throw new UserError('busy', 'A job is still running. Cancel it or wait for it to finish before switching projects.');
     const next = await ProjectStore.open(abs);
+    if (this.jobs.list().length > 0) {
+      // A job started on the current store while this one was opening: keep the current one.
+      await next.close();
+      throw new UserError('busy', 'A job is still running. Cancel it or wait for it to finish before switching projects.');
+    }
     await this.store?.close();
     this.store = next;
     const info = await next.info();
@@ -66,6 +90,7 @@ export class AppService {
 
   private makeHandlers(): Handlers {
     return {
+      ...makeLabelHandlers(() => this.requireStore(), this.jobs),
       'app.info': async () => ({
         mode: this.opts.mode,
         version: this.opts.version ?? '0.0.0',
@@ -102,11 +127,28 @@ export class AppService {
       'images.skipped': async ({ offset, limit }) => this.requireStore().pageSkipped(offset, limit),
       'fs.list': async ({ dir }) => listFolder(dir ?? homedir()),
       'dialog.openFolder': async () => ({ folder: this.opts.openFolderDialog ? await this.opts.openFolderDialog() : null }),
+      'train.start': (p) => this.training.start(p),
+      'train.pause': async () => this.training.pause(),
+      'train.resume': async () => this.training.resume(),
+      'train.stop': async () => this.training.stop(),
+      'train.status': async () => this.training.getStatus(),
+      'map.build': async (p) => this.map.build(p),
+      'map.meta': async () => this.map.meta(),
+      'map.neighbors': async ({ id, count }) => this.map.neighbors(id, count),
+      'map.state.get': async () => this.map.getState(),
+      'map.state.save': async ({ state }) => this.map.saveState(state),
     };
+  }
+
+  /** Binary resources behind ByolApi.dataUrl (both transports serve these bytes). */
+  async dataResource(name: string): Promise<Uint8Array | null> {
+    if (name === 'map') return this.map.bundle();
+    return null;
   }
 
   async close(): Promise<void> {
     await this.jobs.cancelAll();
+    await this.opening;
     await this.store?.close();
     this.store = null;
   }

@@ -6,8 +6,17 @@ import type { CommandSpec } from './command';
 import { ingestCommand } from './commands/ingest';
 import { infoCommand } from './commands/info';
 import { exportParquetCommand, importParquetCommand } from './commands/parquet';
+import { trainCommand } from './commands/train';
+import { embedCommand } from './commands/embed';
+import { evalCommand } from './commands/eval';
+import { mapCommand } from './commands/map';
+import { labelCommand } from './commands/label';
+import { propagateCommand } from './commands/propagate';
+import { clusterCommand } from './commands/cluster';
+import { exportCommand } from './commands/export';
+import { duplicatesCommand } from './commands/duplicates';
 
-export const commands: CommandSpec[] = [ingestCommand, infoCommand, exportParquetCommand, importParquetCommand];
+export const commands: CommandSpec[] = [ingestCommand, infoCommand, exportParquetCommand, importParquetCommand, trainCommand, embedCommand, evalCommand, mapCommand, labelCommand, propagateCommand, clusterCommand, exportCommand, duplicatesCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));

@@ -69,6 +69,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE clusters (run_id VARCHAR NOT NULL, image_id INTEGER NOT NULL, cluster INTEGER NOT NULL)`,
     ],
   },
+  {
+    version: 4,
+    name: 'label classes, undoable label operations, cluster runs, predictions, duplicate marks',
+    sql: [
+      // Names are kept unique by the store, not a constraint: an undo deletes and re-inserts rows.
+      `CREATE TABLE label_classes (id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, color VARCHAR NOT NULL)`,
+      // One row per user action; class_changes is JSON [{id, before, after}] (few rows per op).
+      `CREATE TABLE label_ops (
+         seq INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, description VARCHAR NOT NULL,
+         class_changes VARCHAR NOT NULL, undone BOOLEAN NOT NULL DEFAULT false,
+         created_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
+      // Per-image before/after of an op (label NULL = no label), so undo and redo are exact.
+      `CREATE TABLE label_changes (
+         op INTEGER NOT NULL, image_id INTEGER NOT NULL,
+         before_label VARCHAR, before_source VARCHAR, before_confidence DOUBLE,
+         after_label VARCHAR, after_source VARCHAR, after_confidence DOUBLE)`,
+      // clusters.run_id holds a cluster run id ('cl-0001'); the embedding run is recorded here.
+      `CREATE TABLE cluster_runs (
+         id VARCHAR PRIMARY KEY, seq INTEGER NOT NULL, embedding_run VARCHAR NOT NULL, method VARCHAR NOT NULL,
+         k INTEGER NOT NULL, params VARCHAR NOT NULL, scores VARCHAR NOT NULL,
+         created_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
+      `CREATE TABLE cluster_names (run_id VARCHAR NOT NULL, cluster INTEGER NOT NULL, name VARCHAR NOT NULL)`,
+      `CREATE TABLE predictions (
+         image_id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL, confidence DOUBLE NOT NULL, method VARCHAR NOT NULL)`,
+      `CREATE TABLE duplicate_marks (
+         image_id INTEGER PRIMARY KEY, mark VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,8 +1,12 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageItem, ProjectInfo, SkippedItem } from '../../preload/contract';
 import { UserError } from '../api/errors';
 import { Db } from './db';
+import { makeDirs } from './make-dirs';
+import { ClusterStore } from './clusters';
+import { LabelStore } from './labels';
+import { PredictionStore } from './predictions';
 import * as emb from './embeddings';
 import * as img from './images';
 import { migrate, NewerSchemaError, NotAProjectError } from './migrations';
@@ -52,7 +56,7 @@ export class ProjectStore {
   static async open(dir: string): Promise<ProjectStore> {
     const abs = path.resolve(dir);
     try {
-      await mkdir(path.join(abs, 'cache'), { recursive: true });
+      await makeDirs(path.join(abs, 'cache'));
       await access(abs, constants.W_OK);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -148,6 +152,25 @@ export class ProjectStore {
   /** A run's embeddings ordered by image id; the latest run with embeddings by default. */
   getEmbeddings(runId?: string): Promise<{ ids: Int32Array; dim: number; data: Float32Array } | null> {
     return this.db.read((c) => emb.getEmbeddings(c, runId));
+  }
+
+  /** Label classes, per-image labels and their undoable history, on this project's database. */
+  get labels(): LabelStore {
+    return new LabelStore(this.db);
+  }
+
+  get clusters(): ClusterStore {
+    return new ClusterStore(this.db);
+  }
+
+  /** Predictions, duplicate-review marks and label-export rows. */
+  get predictions(): PredictionStore {
+    return new PredictionStore(this.db);
+  }
+
+  /** The run whose embeddings getEmbeddings() returns by default, or null. */
+  latestEmbeddingRunId(): Promise<string | null> {
+    return this.db.read((c) => emb.latestEmbeddingRun(c));
   }
 
   /** See parquet.ts for the columns. */

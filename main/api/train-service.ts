@@ -1,0 +1,125 @@
+/**
+ * The training requests of the contract: one BYOL run at a time, in a worker, as a 'train'
+ * job. Events stream as train.* (and job.progress for the generic job UI); embeddings
+ * arrive from the worker as typed arrays and are stored under the run when training ends.
+ */
+import type { EventName, EventPayload, TrainConfigOverrides, TrainStatus } from '../../preload/contract';
+import { parseTrainConfig } from '../engine/recipe/config';
+import { checkpointPath, readCheckpointInfo } from '../engine/trainer/checkpoint';
+import { storeEmbeddings } from '../engine/trainer/embed';
+import { listProjectImages } from '../engine/trainer/project-images';
+import type { TrainEvent, TrainSummary } from '../engine/trainer/protocol';
+import { TrainHost, type TrainTransport } from '../engine/trainer/worker-host';
+import type { ProjectStore } from '../store/project-store';
+import { UserError } from './errors';
+import type { JobContext, JobRunner } from './jobs';
+
+export interface TrainServiceDeps {
+  jobs: JobRunner;
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  requireStore(): ProjectStore;
+  /** The Electron shell passes a utilityProcess transport; worker_threads otherwise. */
+  makeTransport?: () => TrainTransport;
+}
+
+export class TrainService {
+  private host: TrainHost | null = null;
+  private status: TrainStatus = { state: 'idle', jobId: null, runId: null, backend: null, progress: null };
+
+  constructor(private readonly d: TrainServiceDeps) {}
+
+  async start(p: { config: TrainConfigOverrides; resume: boolean }): Promise<{ jobId: string; runId: string }> {
+    if (this.d.jobs.busyWith('train')) throw new UserError('busy', 'Training is already running. Pause or stop it first.');
+    if (this.d.jobs.busyWith('ingest')) throw new UserError('busy', 'An ingest is running. Wait for it to finish before training.');
+    const store = this.d.requireStore();
+    try {
+      parseTrainConfig(p.config);
+    } catch (e) {
+      throw new UserError('invalid_request', (e as Error).message);
+    }
+    const images = await listProjectImages(store).catch((e: Error) => {
+      throw new UserError('not_found', e.message);
+    });
+    let runId: string;
+    if (p.resume) {
+      const info = readCheckpointInfo(checkpointPath(store.dir));
+      if (!info) throw new UserError('not_found', 'There is no checkpoint to resume in this project. Start a new training run instead.');
+      runId = info.meta.runId ?? (await store.createRun(info.config.input as object));
+    } else {
+      runId = await store.createRun(parseTrainConfig(p.config));
+    }
+    const host = new TrainHost(this.d.makeTransport);
+    this.host = host;
+    const { jobId } = this.d.jobs.start('train', (ctx) => this.run(ctx, host, store, runId, { projectDir: store.dir, images, config: p.config, resume: p.resume, runId, embed: true }));
+    this.status = { state: 'running', jobId, runId, backend: null, progress: null };
+    return { jobId, runId };
+  }
+
+  private async run(ctx: JobContext, host: TrainHost, store: ProjectStore, runId: string, job: Parameters<TrainHost['run']>[0]): Promise<TrainSummary> {
+    // Cancelling the job is a graceful stop: checkpoint, embeddings, then the end.
+    ctx.signal.addEventListener('abort', () => host.stop(), { once: true });
+    try {
+      const summary = await host.run(job, {
+        onEvent: (e) => this.onEvent(ctx, e),
+        onEmbeddings: (e) => storeEmbeddings(store, runId, e),
+      });
+      await store.finishRun(runId, summary.stopReason === 'stopped' ? 'cancelled' : 'done', summary);
+      this.setState('done');
+      return summary;
+    } catch (e) {
+      this.setState('failed');
+      await store.finishRun(runId, 'failed', { error: (e as Error).message }).catch(() => undefined);
+      throw e;
+    } finally {
+      if (this.host === host) this.host = null;
+    }
+  }
+
+  private onEvent(ctx: JobContext, e: TrainEvent): void {
+    const jobId = this.status.jobId ?? '';
+    switch (e.type) {
+      case 'backend':
+        this.status.backend = e.backend;
+        return this.d.emit('train.backend', { jobId, ...e.backend });
+      case 'progress':
+        this.status.progress = e.progress;
+        ctx.progress(e.progress.step, e.progress.totalSteps, `epoch ${e.progress.epoch}/${e.progress.epochs}, loss ${e.progress.loss.toFixed(3)}`);
+        return this.d.emit('train.progress', { jobId, ...e.progress });
+      case 'log':
+        return this.d.emit('train.log', { jobId, message: e.message });
+      case 'paused':
+        return this.setState('paused');
+      case 'resumed':
+        return this.setState('running');
+      default:
+        return;
+    }
+  }
+
+  private setState(state: TrainStatus['state']): void {
+    this.status.state = state;
+    if (this.status.jobId) this.d.emit('train.state', { jobId: this.status.jobId, state });
+  }
+
+  pause(): { state: TrainStatus['state'] } {
+    this.host?.pause();
+    return { state: this.status.state };
+  }
+
+  resume(): { state: TrainStatus['state'] } {
+    this.host?.resume();
+    return { state: this.status.state };
+  }
+
+  stop(): { state: TrainStatus['state'] } {
+    if (this.host && (this.status.state === 'running' || this.status.state === 'paused')) {
+      this.host.stop();
+      this.setState('stopping');
+    }
+    return { state: this.status.state };
+  }
+
+  getStatus(): TrainStatus {
+    return { ...this.status };
+  }
+}

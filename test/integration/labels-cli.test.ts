@@ -1,0 +1,106 @@
+/**
+ * The label CLI end to end on a tiny real project (32 CIFAR images, a 2-step BYOL run):
+ * `label --csv` (with a bad row), `propagate`, `export` and `eval --shots`, each with --json.
+ * The exported TF.js and ONNX models, loaded in fresh processes, give the probabilities the
+ * app computes from the stored head on the encoder's features (within 1e-4).
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifierProbs, loadHead } from '../../main/api/classifier';
+import { createEncoder } from '../../main/engine/model/resnet';
+import { parseTrainConfig } from '../../main/engine/recipe/config';
+import { selectBackend } from '../../main/engine/trainer/backend';
+import { checkpointPath, readCheckpoint } from '../../main/engine/trainer/checkpoint';
+import { readImagesNHWC } from '../../main/export/preprocessing';
+import { ProjectStore } from '../../main/store/project-store';
+import { hasCifar } from '../helpers/paths';
+import { runCli } from '../helpers/run-cli';
+import { maxAbsDiff, runChild } from './export-children';
+import { makeTinyProject, type TinyProject } from './train-fixture';
+
+if (!hasCifar) console.log('[skip] labels CLI: the shared CIFAR folder is missing beside the repository.');
+
+describe.skipIf(!hasCifar)('label / propagate / export / eval --shots CLI', () => {
+  let tiny: TinyProject;
+  const files: string[] = [];
+
+  beforeAll(async () => {
+    tiny = await makeTinyProject({ perClass: 8 });
+    const train = await runCli(['train', '--project', tiny.project, '--epochs', '1', '--image-size', '16', '--batch', '16', '--seed', '7', '--backend', 'wasm', '--json']);
+    expect(train.code, train.stderr).toBe(0);
+    for (const c of ['airplane', 'automobile', 'frog', 'ship']) {
+      const names = (await readdir(path.join(tiny.images, c))).sort();
+      files.push(...names.slice(0, 2).map((f) => `${c}/${f}`));
+    }
+  }, 60_000);
+  afterAll(async () => tiny?.cleanup());
+
+  it('labels from CSV with per-row errors, propagates, exports a folder whose labels.json matches', async () => {
+    const csv = ['path,label', ...files.map((f) => `${f},${f.split('/')[0] === 'automobile' ? '"car, road"' : f.split('/')[0]}`), 'nope/missing.png,ship', 'frog/0000.jpg'];
+    await writeFile(path.join(tiny.root, 'labels.csv'), csv.join('\n'));
+    const label = await runCli(['label', '--project', tiny.project, '--csv', path.join(tiny.root, 'labels.csv'), '--json']);
+    expect(label.code, label.stderr).toBe(0);
+    expect(label.json).toMatchObject({ labelled: 8, changed: 8, createdClasses: ['airplane', 'car, road', 'frog', 'ship'] });
+    const errors = label.json!.errors as { line: number; path: string; error: string }[];
+    expect(errors.map((e) => [e.line, e.path])).toEqual([[10, 'nope/missing.png'], [11, 'frog/0000.jpg']]);
+    expect(errors[0].error).toMatch(/no image "nope\/missing.png"/);
+    expect(label.stderr).toMatch(/labels\.csv:10: nope\/missing\.png/);
+
+    const prop = await runCli(['propagate', '--project', tiny.project, '--method', 'logreg', '--json']);
+    expect(prop.code, prop.stderr).toBe(0);
+    expect(prop.json).toMatchObject({ method: 'logreg', labelled: 8, predicted: 24 });
+
+    const out = path.join(tiny.root, 'export');
+    const exp = await runCli(['export', '--project', tiny.project, '--out', out, '--labels-csv', path.join(tiny.root, 'rows.csv'), '--json']);
+    expect(exp.code, exp.stderr).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['README.md', 'labels.json', 'model.onnx', 'preprocessing.json', 'tfjs']);
+    expect((await readdir(path.join(out, 'tfjs'))).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(JSON.parse(await readFile(path.join(out, 'labels.json'), 'utf8'))).toEqual(exp.json!.classes);
+    const store = await ProjectStore.open(tiny.project);
+    try {
+      expect(exp.json!.classes).toEqual((await store.labels.classes()).map((k) => k.name));
+    } finally {
+      await store.close();
+    }
+    const rows = (await readFile(path.join(tiny.root, 'rows.csv'), 'utf8')).trim().split('\n');
+    expect(rows).toHaveLength(33);
+    expect(rows.filter((r) => r.includes(',propagated,'))).toHaveLength(24);
+    expect(rows).toContain(`${files[2]},"car, road",human,`);
+
+    // The app's probabilities (stored head on the encoder's features) = the exported models'.
+    const abs = files.map((f) => path.join(tiny.images, f));
+    const [tfjsOut, onnxOut] = await Promise.all([runChild('export-tfjs-child.ts', out, abs), runChild('export-onnx-child.ts', out, abs)]);
+    const s2 = await ProjectStore.open(tiny.project);
+    const head = (await loadHead(s2))!;
+    await s2.close();
+    const ckpt = readCheckpoint(checkpointPath(tiny.project))!;
+    const cfg = parseTrainConfig(ckpt.config.input);
+    await selectBackend('cpu');
+    const encoder = createEncoder(cfg.preset, { inputSize: cfg.imageSize, seed: cfg.seed });
+    try {
+      encoder.setWeights(ckpt.weights.encoder);
+      const px = await readImagesNHWC(abs, cfg.imageSize);
+      const feats = tf.tidy(() => {
+        const x = tf.tensor4d(px, [abs.length, cfg.imageSize, cfg.imageSize, 3]).div(255).sub(cfg.augment.mean).div(cfg.augment.std);
+        return (encoder.apply(x, { training: false }) as tf.Tensor).dataSync() as Float32Array;
+      });
+      const app = classifierProbs(head, feats, abs.length);
+      expect(maxAbsDiff(app, tfjsOut.probs)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(app, onnxOut.probs)).toBeLessThan(1e-4);
+    } finally {
+      encoder.dispose();
+    }
+  }, 90_000);
+
+  it('eval --shots adds few-shot kNN, propagation and classifier top-1 to the eval JSON', async () => {
+    const r = await runCli(['eval', '--project', tiny.project, '--shots', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ shots: 2, fewshot_tested: 24 });
+    for (const key of ['knn_top1', 'knn_fewshot_top1', 'propagation_top1', 'classifier_top1']) {
+      expect(r.json![key]).toBeGreaterThanOrEqual(0);
+      expect(r.json![key]).toBeLessThanOrEqual(1);
+    }
+  }, 60_000);
+});
