@@ -39,16 +39,49 @@ export async function buildMapBundle(store: ProjectStore, live: StoredMap | null
   const knn = await loadKnn(store.dir, map.runId);
   if (knn && knn.n === n) outlier.set(percentileRanks(outlierScores({ n: knn.n, k: knn.k, indices: knn.indices, distances: knn.distances })));
 
-  const sections: MapSections = {
-    ids: map.ids,
-    coords: map.coords,
-    folder,
-    cluster: new Int32Array(n).fill(-1),
-    label: new Int32Array(n).fill(-1),
-    predicted: new Int32Array(n).fill(-1),
-    confidence: new Float32Array(n).fill(NaN),
-    outlier,
-    duplicate,
-  };
-  return encodeMapBundle({ n, layout: map.layout, runId: map.runId, folders, clusters: [], labels: [] }, sections);
+  const row = new Map<number, number>();
+  for (let i = 0; i < n; i++) row.set(map.ids[i], i);
+  const { label, predicted, confidence, labels } = await labelSections(store, row, n);
+  const { cluster, clusters } = await clusterSections(store, row, n);
+  const sections: MapSections = { ids: map.ids, coords: map.coords, folder, cluster, label, predicted, confidence, outlier, duplicate };
+  return encodeMapBundle({ n, layout: map.layout, runId: map.runId, folders, clusters, labels }, sections);
+}
+
+/** Labels and predictions share the class list, so one legend serves both colour modes. */
+async function labelSections(store: ProjectStore, row: Map<number, number>, n: number) {
+  const classes = await store.labels.classes();
+  const classIndex = new Map(classes.map((c, i) => [c.name, i]));
+  const label = new Int32Array(n).fill(-1);
+  for (const l of await store.labels.labels()) {
+    const i = row.get(l.imageId);
+    const ci = classIndex.get(l.label);
+    if (i !== undefined && ci !== undefined) label[i] = ci;
+  }
+  const predicted = new Int32Array(n).fill(-1);
+  const confidence = new Float32Array(n).fill(NaN);
+  for (const p of await store.predictions.list()) {
+    const i = row.get(p.imageId);
+    const ci = classIndex.get(p.label);
+    if (i === undefined || ci === undefined) continue;
+    predicted[i] = ci;
+    confidence[i] = p.confidence;
+  }
+  return { label, predicted, confidence, labels: classes.map((c) => ({ name: c.name, color: c.color })) };
+}
+
+async function clusterSections(store: ProjectStore, row: Map<number, number>, n: number) {
+  const cluster = new Int32Array(n).fill(-1);
+  const run = await store.clusters.latestRun();
+  if (!run) return { cluster, clusters: [] as string[] };
+  const counts = await store.clusters.counts(run.id);
+  const clusters: string[] = [];
+  for (const c of counts) {
+    if (c.cluster < 0) continue;
+    const idx = clusters.push(c.name ?? `cluster ${c.cluster + 1}`) - 1;
+    for (const id of await store.clusters.members(run.id, c.cluster)) {
+      const i = row.get(id);
+      if (i !== undefined) cluster[i] = idx;
+    }
+  }
+  return { cluster, clusters };
 }

@@ -41,6 +41,6 @@ export function handleProtocols(rendererDir: string, service: AppService): void 
     const name = new URL(req.url).pathname.slice(1);
     const bytes = await service.dataResource(name);
     if (!bytes) return new Response('Not found', { status: 404 });
-    return new Response(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { headers: { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store' } });
+    return new Response(new Uint8Array(bytes), { headers: { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store' } });
   });
 }

@@ -3,30 +3,16 @@
 // binary bundle and the serve-mode data route.
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMapBundle } from '../../preload/map-bundle';
 import { AppService } from '../../main/api/service';
 import { ProjectStore } from '../../main/store/project-store';
 import { startServer } from '../../main/serve/server';
 import { CIFAR_DIR, hasCifar, tempDir } from '../helpers/paths';
+import { pixelEmbeddings } from '../helpers/pixel-embeddings';
 import { runCli } from '../helpers/run-cli';
 
 if (!hasCifar) console.log('[skip] map build: the shared CIFAR folder is missing beside the repository.');
-
-/** Tiny colour-layout embeddings straight from the pixels: enough structure for a map. */
-async function pixelEmbeddings(store: ProjectStore, root: string): Promise<void> {
-  const { items } = await store.pageImages(0, 100_000);
-  const dim = 48;
-  const data = new Float32Array(items.length * dim);
-  for (let i = 0; i < items.length; i++) {
-    const px = await sharp(path.join(root, items[i].path)).resize(4, 4, { fit: 'fill' }).removeAlpha().raw().toBuffer();
-    for (let j = 0; j < dim; j++) data[i * dim + j] = px[j] / 255 - 0.5;
-  }
-  const run = await store.createRun({ kind: 'pixels' }, 'import');
-  await store.putEmbeddings(run, Int32Array.from(items.map((it) => it.id)), dim, data);
-  await store.finishRun(run);
-}
 
 describe.skipIf(!hasCifar)('map build', () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -65,6 +51,10 @@ describe.skipIf(!hasCifar)('map build', () => {
     const server = await startServer({ service, staticDir: path.join(tmp.dir, 'nostatic'), port: 0 });
     try {
       expect(await service.call('map.meta', {})).toMatchObject({ available: true, layout: 'umap', points: 1500 });
+      // Labels given in the app show up in the bundle's label section.
+      const first = (await service.call('images.page', { offset: 0, limit: 3 })) as { items: { id: number }[] };
+      const cls = (await service.call('label.createClass', { name: 'plane' })) as { id: number };
+      await service.call('label.assign', { ids: first.items.map((i) => i.id), classId: cls.id });
       expect((await fetch(`http://127.0.0.1:${server.port}/data/map`)).status).toBe(401);
       const res = await fetch(`http://127.0.0.1:${server.port}/data/map?token=${server.token}`);
       expect(res.status).toBe(200);
@@ -73,6 +63,9 @@ describe.skipIf(!hasCifar)('map build', () => {
       expect(header.folders.sort()).toEqual(['airplane', 'frog', 'truck']);
       expect(sections.coords.length).toBe(4500);
       expect(sections.coords.every(Number.isFinite)).toBe(true);
+      expect(header.labels.map((l) => l.name)).toEqual(['plane']);
+      const labelled = Array.from(sections.ids).filter((_, i) => sections.label[i] === 0);
+      expect(labelled.sort((a, b) => a - b)).toEqual(first.items.map((i) => i.id).sort((a, b) => a - b));
       expect(new Set(sections.ids).size).toBe(1500);
       // Outlier scores are percentile ranks over the stored kNN graph.
       const out = Array.from(sections.outlier);
