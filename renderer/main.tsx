@@ -6,6 +6,9 @@ import './styles/base.css';
 import './styles/welcome.css';
 import './styles/picker.css';
 import './styles/project.css';
+import './styles/tabs.css';
+import './styles/train.css';
+import './styles/charts.css';
 
 // The CSP forbids eval; tell zod up front instead of letting it probe with new Function().
 z.config({ jitless: true });

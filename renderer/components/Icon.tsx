@@ -15,6 +15,9 @@ const PATHS = {
   layers: 'M12 3l9 5-9 5-9-5zM3 13l9 5 9-5',
   skip: 'M5 5l14 14M9.5 4.6A8 8 0 0 1 19.4 14.5M4.6 9.5a8 8 0 0 0 9.9 9.9',
   copy: 'M8 8h11v11H8zM5 16V5h11',
+  activity: 'M3 12h4l3-8 4 16 3-8h4',
+  cube: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5',
+  grid: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -14,7 +14,7 @@ function Stat({ label, value, testId }: { label: string; value: number; testId: 
 }
 
 export function ProjectHeader({ project }: { project: ProjectInfo }) {
-  const skippedOpen = useApp((s) => s.skippedOpen);
+  const skippedOpen = useApp((s) => s.skippedOpen && s.tab === 'images');
   return (
     <header className="project-header">
       <button className="icon-btn home" onClick={closeProject} title="All projects" aria-label="All projects">
@@ -33,7 +33,7 @@ export function ProjectHeader({ project }: { project: ProjectInfo }) {
         <Stat label={project.duplicates === 1 ? 'duplicate' : 'duplicates'} value={project.duplicates} testId="count-duplicates" />
         <button
           className={`btn skipped-btn ${skippedOpen ? 'active' : ''}`}
-          onClick={() => useApp.setState((s) => ({ skippedOpen: !s.skippedOpen }))}
+          onClick={() => useApp.setState((s) => (s.tab === 'images' ? { skippedOpen: !s.skippedOpen } : { tab: 'images', skippedOpen: true }))}
           data-testid="skipped-toggle"
           aria-pressed={skippedOpen}
         >

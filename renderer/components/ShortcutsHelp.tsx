@@ -1,34 +1,71 @@
+import { MAP_SHORTCUTS } from '../map/map-keys';
 import { useApp } from '../state/app-store';
 import { Modal } from './Modal';
 
 const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
-const ROWS: [string[], string][] = [
-  [[MOD, 'O'], 'Open an image folder'],
-  [['?'], 'Show or hide this help'],
-  [['Esc'], 'Close the open dialog or panel'],
-  [['↑', '↓'], 'Folder picker: move through folders'],
-  [['Enter'], 'Folder picker: open the selected folder'],
-  [['Backspace'], 'Folder picker: go to the parent folder'],
-  [[MOD, 'Enter'], 'Folder picker: use the folder shown'],
+type Row = [string[], string];
+
+const SECTIONS: [string, Row[]][] = [
+  [
+    'Anywhere',
+    [
+      [[MOD, 'O'], 'Open an image folder'],
+      [['?'], 'Show or hide this help'],
+      [['Esc'], 'Close the open dialog or panel'],
+    ],
+  ],
+  [
+    'Project tabs',
+    [
+      [['G', 'I'], 'Images (or Alt+1)'],
+      [['G', 'T'], 'Train (or Alt+2)'],
+      [['G', 'M'], 'Map (or Alt+3)'],
+    ],
+  ],
+  [
+    'Train tab',
+    [
+      [['S'], 'Start training'],
+      [['P'], 'Pause or resume'],
+      [['X'], 'Stop (the last checkpoint is kept)'],
+    ],
+  ],
+  [
+    'Folder picker',
+    [
+      [['↑', '↓'], 'Move through folders'],
+      [['Enter'], 'Open the selected folder'],
+      [['Backspace'], 'Go to the parent folder'],
+      [[MOD, 'Enter'], 'Use the folder shown'],
+    ],
+  ],
+  ['Map tab', MAP_SHORTCUTS.map(([k, what]): Row => [[k], what.charAt(0).toUpperCase() + what.slice(1)])],
 ];
 
 export function ShortcutsHelp() {
   const close = () => useApp.setState({ helpOpen: false });
   return (
     <Modal title="Keyboard shortcuts" onClose={close} className="help" testId="shortcuts-help">
-      <dl className="shortcuts">
-        {ROWS.map(([keys, what]) => (
-          <div key={what} className="shortcut">
-            <dt>
-              {keys.map((k) => (
-                <kbd key={k}>{k}</kbd>
+      <div className="shortcut-sections">
+        {SECTIONS.map(([title, rows]) => (
+          <section key={title} className="shortcut-section">
+            <h3>{title}</h3>
+            <dl className="shortcuts">
+              {rows.map(([keys, what]) => (
+                <div key={what} className="shortcut">
+                  <dt>
+                    {keys.map((k, i) => (
+                      <kbd key={`${k}${i}`}>{k}</kbd>
+                    ))}
+                  </dt>
+                  <dd>{what}</dd>
+                </div>
               ))}
-            </dt>
-            <dd>{what}</dd>
-          </div>
+            </dl>
+          </section>
         ))}
-      </dl>
+      </div>
     </Modal>
   );
 }

@@ -19,7 +19,7 @@ export function MapLegend({ colors, onToggle, onSelectClass }: Props) {
       {isContinuous(colors.mode) && <div className="map-legend-ramp" />}
       <ul>
         {colors.legend.map((e, i) => (
-          <li key={i}>
+          <li key={i} className="map-legend-item">
             <button
               type="button"
               className={e.visible ? 'map-legend-row' : 'map-legend-row hidden'}
@@ -33,6 +33,15 @@ export function MapLegend({ colors, onToggle, onSelectClass }: Props) {
               <span className="map-legend-name">{e.name}</span>
               <span className="map-legend-count">{e.count.toLocaleString()}</span>
             </button>
+            {onSelectClass && e.visible && e.count > 0 && (
+              <button
+                type="button" className="map-legend-select" data-testid="map-legend-select"
+                title={`Select every ${e.name} point (Ctrl: add to the selection)`} aria-label={`Select ${e.name}`}
+                onClick={(ev) => onSelectClass(i, ev.ctrlKey || ev.metaKey)}
+              >
+                ⊕
+              </button>
+            )}
           </li>
         ))}
       </ul>

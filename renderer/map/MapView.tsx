@@ -168,6 +168,7 @@ export function MapView(props: MapViewProps) {
   };
   const { path, cancel, handlers } = useMapPointer(sceneRef, tool, callbacks);
 
+  const invert = () => latest.current.onSelect?.(invertSelection(selection ?? new Uint8Array(n), hidden), 'replace');
   const onKeyDown = (e: React.KeyboardEvent) => {
     const s = sceneRef.current;
     if (!s || e.ctrlKey || e.metaKey) return;
@@ -180,6 +181,7 @@ export function MapView(props: MapViewProps) {
         else latest.current.onSelect?.(new Int32Array(0), 'replace');
       },
       setTool,
+      invert,
     });
     if (handled) e.preventDefault();
   };
@@ -199,7 +201,7 @@ export function MapView(props: MapViewProps) {
       <MapToolbar
         tool={tool} selected={selectedCount} total={n} onTool={setTool}
         onReset={() => void api.resetCamera()} onScreenshot={() => void api.saveScreenshot()}
-        onInvert={() => latest.current.onSelect?.(invertSelection(selection ?? new Uint8Array(n), hidden), 'replace')}
+        onInvert={invert}
         onClear={() => latest.current.onSelect?.(new Int32Array(0), 'replace')}
       />
       <MapLegend

@@ -92,7 +92,8 @@ export function buildColorBuffer(colors: MapColors, n: number, palette: Float32A
   const none = NONE_RGB.map((c) => Math.round(c * 255));
   if (isContinuous(colors.mode) && colors.values) {
     for (let i = 0; i < n; i++) {
-      const rgb = rampColor(colors.values[i]);
+      // Unknown values (NaN: no prediction yet) are grey like an unclassed point, not the ramp's floor.
+      const rgb = Number.isFinite(colors.values[i]) ? rampColor(colors.values[i]) : NONE_RGB;
       out[i * 3] = Math.round(rgb[0] * 255); out[i * 3 + 1] = Math.round(rgb[1] * 255); out[i * 3 + 2] = Math.round(rgb[2] * 255);
     }
     return out;

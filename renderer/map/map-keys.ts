@@ -7,6 +7,8 @@ export interface KeyActions {
   flyToFocus(): void;
   clear(): void;
   setTool(t: MapTool): void;
+  /** Optional so embedders without a selection model can leave it out. */
+  invert?(): void;
 }
 
 const STEP = Math.PI / 36; // 5° per arrow press
@@ -27,6 +29,7 @@ export function handleMapKey(e: KeyboardEvent | { key: string; shiftKey: boolean
     case 'l': case 'L': a.setTool('lasso'); return true;
     case 'b': case 'B': a.setTool('box'); return true;
     case 'o': case 'O': a.setTool('orbit'); return true;
+    case 'i': case 'I': if (!a.invert) return false; a.invert(); return true;
     default: return false;
   }
 }
@@ -39,5 +42,9 @@ export const MAP_SHORTCUTS: [string, string][] = [
   ['F', 'fly to hovered point or selection'],
   ['+ / −', 'zoom'],
   ['Arrows', 'orbit'],
-  ['Esc', 'cancel lasso, clear selection'],
+  ['I', 'invert selection'],
+  ['C', 'next colour mode (Shift: previous)'],
+  ['Click', 'inspect an image and its neighbours'],
+  ['Shift-click legend', 'select a whole class'],
+  ['Esc', 'close inspector, cancel lasso, clear selection'],
 ];

@@ -1,72 +1,23 @@
-import { useCallback, useState } from 'react';
-import type { ImageItem, ProjectInfo } from '../../preload/contract';
-import { Icon } from '../components/Icon';
+import type { ProjectInfo } from '../../preload/contract';
 import { ProjectHeader } from '../components/ProjectHeader';
-import { SkippedPanel } from '../components/SkippedPanel';
-import { ThumbGrid } from '../components/ThumbGrid';
-import { formatBytes } from '../format';
+import { ProjectTabs } from '../components/ProjectTabs';
 import { useApp } from '../state/app-store';
+import { ImagesTab } from './ImagesTab';
+import { MapScreen } from './MapScreen';
+import { TrainTab } from './TrainTab';
 
-const SIZE_KEY = 'byol.gridCell';
-
-function initialCell(): number {
-  const v = Number(localStorage.getItem(SIZE_KEY));
-  return v >= 56 && v <= 240 ? v : 96;
-}
-
-/** The open project: header with counts, the thumbnail grid, the skipped-files panel. */
+/** The open project: header with counts, the section rail, and the selected tab. */
 export function ProjectView({ project }: { project: ProjectInfo }) {
-  const skippedOpen = useApp((s) => s.skippedOpen);
-  const [hover, setHover] = useState<ImageItem | null>(null);
-  const [cell, setCell] = useState(initialCell);
-  const onOpen = useCallback((item: ImageItem) => useApp.setState({ preview: item }), []);
-
+  const tab = useApp((s) => s.tab);
   return (
-    <main className="project" data-testid="project-view">
+    <main className="project" data-testid="project-view" data-tab={tab}>
       <ProjectHeader project={project} />
-      <div className="project-body">
-        {project.images === 0 ? (
-          <div className="grid-empty">
-            <Icon name="image" size={40} />
-            <p>No images in this project yet.</p>
-            {project.skipped > 0 && <p className="muted">{project.skipped} files were skipped; see why in the Skipped panel.</p>}
-          </div>
-        ) : (
-          <ThumbGrid total={project.images} cellSize={cell} onHover={setHover} onOpen={onOpen} />
-        )}
-        {skippedOpen && <SkippedPanel />}
+      <div className="project-main">
+        <ProjectTabs />
+        <div className="tab-content" role="tabpanel" aria-label={tab}>
+          {tab === 'images' ? <ImagesTab project={project} /> : tab === 'train' ? <TrainTab /> : <MapScreen />}
+        </div>
       </div>
-      <footer className="status-bar">
-        <span className="status-info" data-testid="hover-info">
-          {hover ? (
-            <>
-              <span className="status-path">{hover.path}</span>
-              <span className="muted">
-                {hover.width} × {hover.height} px · {formatBytes(hover.bytes)}
-              </span>
-            </>
-          ) : (
-            <span className="muted">Hover a thumbnail for its path and size · click to enlarge</span>
-          )}
-        </span>
-        <label className="zoom">
-          <Icon name="image" size={14} />
-          <input
-            type="range"
-            min={56}
-            max={240}
-            step={8}
-            value={cell}
-            aria-label="Thumbnail size"
-            onChange={(e) => {
-              const v = Number(e.target.value);
-              setCell(v);
-              localStorage.setItem(SIZE_KEY, String(v));
-            }}
-          />
-          <Icon name="image" size={20} />
-        </label>
-      </footer>
     </main>
   );
 }

@@ -3,6 +3,7 @@ import { api, client } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { formatDuration, plural } from '../format';
 import { showToast, useApp } from './app-store';
+import { finishTraining, initTraining } from './train-actions';
 
 const set = useApp.setState;
 const get = useApp.getState;
@@ -34,6 +35,7 @@ function onProgress(p: JobProgress): void {
 }
 
 function onFinished(f: JobFinished): void {
+  if (f.kind === 'train') return finishTraining(f.jobId, f.status, f.error, f.summary);
   const ing = get().ingest;
   if (f.kind !== 'ingest' || !ing || (ing.jobId !== null && ing.jobId !== f.jobId)) return;
   set({ ingest: null });
@@ -74,6 +76,7 @@ export async function initApp(): Promise<void> {
     attempt(() => api.call('job.list', {})),
     refreshRecent(),
   ]);
+  void initTraining();
   const running = jobs?.jobs.find((j) => j.kind === 'ingest');
   set({
     ready: true,

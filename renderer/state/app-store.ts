@@ -17,6 +17,9 @@ export interface IngestState {
   cancelling: boolean;
 }
 
+/** The project view's sections; later features add a tab here and in ProjectTabs. */
+export type ProjectTab = 'images' | 'train' | 'map';
+
 export interface AppState {
   ready: boolean;
   info: Result<'app.info'> | null;
@@ -30,6 +33,7 @@ export interface AppState {
   pickerOpen: boolean;
   helpOpen: boolean;
   skippedOpen: boolean;
+  tab: ProjectTab;
   /** The image shown large, if any. */
   preview: ImageItem | null;
   /** Bumped whenever the project's images may have changed, so the grid refetches. */
@@ -50,6 +54,7 @@ export const useApp = create<AppState>(() => ({
   pickerOpen: false,
   helpOpen: false,
   skippedOpen: false,
+  tab: 'images',
   preview: null,
   imagesVersion: 0,
   dropHint: null,
@@ -80,7 +85,7 @@ export function closeTopOverlay(): boolean {
   if (s.helpOpen) useApp.setState({ helpOpen: false });
   else if (s.preview) useApp.setState({ preview: null });
   else if (s.pickerOpen) useApp.setState({ pickerOpen: false, dropHint: null });
-  else if (s.skippedOpen) useApp.setState({ skippedOpen: false });
+  else if (s.skippedOpen && s.tab === 'images') useApp.setState({ skippedOpen: false });
   else return false;
   return true;
 }

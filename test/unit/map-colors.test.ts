@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildClassIndex, buildColorBuffer, buildHiddenMask, countClasses, hexToRgb, legendPalette, NONE_RGB, rampColor, type LegendEntry, type MapColors,
+  buildClassIndex, buildColorBuffer, buildHiddenMask, countClasses, hexToRgb, legendPalette, NONE_RGB, type LegendEntry, type MapColors,
 } from '../../renderer/map/colors';
 import { makeClusters, mulberry32 } from '../../renderer/map/demo-data';
 
@@ -36,7 +36,7 @@ describe('map colour buffers', () => {
     const lum = (i: number) => buf[i * 3] * 0.3 + buf[i * 3 + 1] * 0.59 + buf[i * 3 + 2] * 0.11;
     expect(lum(0)).toBeLessThan(lum(1));
     expect(lum(1)).toBeLessThan(lum(2));
-    expect(Array.from(buf.subarray(9, 12))).toEqual(rampColor(0).map((c) => Math.round(c * 255))); // NaN → low end
+    expect(Array.from(buf.subarray(9, 12))).toEqual(NONE_RGB.map((c) => Math.round(c * 255))); // NaN (no prediction) → grey
   });
 
   it('bins continuous values into legend slots and counts them', () => {
