@@ -1,0 +1,47 @@
+// Direct access to the wasm backend's heap, for the few gradient steps that are pure data
+// movement (gathering shifted rows, interleaving phases). These are the same BackendWasm
+// members the backend's own kernels use; keeping them behind this module keeps the
+// dependency on that internal surface in one place.
+import * as tf from '@tensorflow/tfjs';
+import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+
+export interface WasmBackend {
+  wasm: { HEAPU8: Uint8Array };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object): boolean;
+  getMemoryOffset(dataId: object): number;
+}
+
+/** A Float32Array over the whole heap. Take a fresh one after any allocation: growth replaces the buffer. */
+export function heapF32(b: WasmBackend): Float32Array {
+  return new Float32Array(b.wasm.HEAPU8.buffer);
+}
+
+/** Index of a float32 tensor's first element in heapF32(). */
+export function f32Index(b: WasmBackend, t: TensorInfo): number {
+  return b.getMemoryOffset(t.dataId) / 4;
+}
+
+/** A new, uninitialised float32 tensor. */
+export function alloc(b: WasmBackend, shape: number[]): TensorInfo {
+  return b.makeOutput(shape, 'float32');
+}
+
+export function free(b: WasmBackend, ...ts: (TensorInfo | undefined)[]): void {
+  for (const t of ts) if (t) b.disposeData(t.dataId);
+}
+
+/** Runs another registered wasm kernel on TensorInfos (nothing is taped or tracked). */
+export function run(name: string, b: WasmBackend, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (!kernel) throw new Error(`wasm backend has no ${name} kernel`);
+  return kernel.kernelFunc({ inputs, backend: b, attrs: attrs as NamedAttrMap }) as TensorInfo;
+}
+
+export interface Pads { top: number; bottom: number; left: number; right: number }
+
+/** NHWC convolution with explicit padding on the backend's XNNPACK kernel. */
+export function conv2d(b: WasmBackend, x: TensorInfo, filter: TensorInfo, p: Pads, dilations: [number, number] = [1, 1]): TensorInfo {
+  const pad = [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
+  return run('Conv2D', b, { x, filter }, { strides: [1, 1], dilations, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor' });
+}

@@ -1,0 +1,183 @@
+/**
+ * The BYOL training loop: pixel cache → block-shuffled batches (prefetched) → byolStep at
+ * the scheduled LR and τ → progress, collapse monitor, a checkpoint every epoch and on
+ * pause / stop / time-out, and the embeddings of every image at the end.
+ *
+ * Exact resume: each epoch's order comes from its own seeded stream (seed, epoch), so it
+ * does not depend on how far the prefetcher ran ahead; the augmentation and monitor
+ * streams advance only inside steps and are saved with the weights, the optimizer state
+ * and the position. A resumed run therefore replays the same steps bit for bit.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BatchFeeder, batchesOf, blockShuffledOrder } from '../recipe/batch-feeder';
+import { detectCollapse } from '../recipe/collapse';
+import { tauAt } from '../recipe/ema';
+import { Rng } from '../recipe/rng';
+import { lrAt } from '../recipe/schedule';
+import { writeCheckpointAtomic } from './checkpoint';
+import { TrainControl } from './control';
+import { embedCache } from './embed';
+import type { EmbeddingsPayload, StopReason, TrainEvent, TrainJob, TrainSummary } from './protocol';
+import { ProgressTracker } from './progress-tracker';
+import { byolStep } from './train-step';
+import { sessionCheckpoint, setupSession, type TrainSession } from './train-setup';
+
+/** Images per block of the shuffled order: big enough for sequential reads, small enough to mix. */
+const BLOCK_SIZE = 64;
+
+export interface RunTrainingOptions {
+  job: TrainJob;
+  control?: TrainControl;
+  onEvent?: (e: TrainEvent) => void;
+  /** Receives the final embeddings (job.embed) and those asked for by `embedWhen`. */
+  onEmbeddings?: (e: EmbeddingsPayload, at: { epoch: number; step: number; trainedSeconds: number }) => void;
+  /**
+   * Checked after every epoch: true computes embeddings during training (e.g. a kNN
+   * monitor). That time counts neither as training time nor against a time budget.
+   */
+  embedWhen?: (at: { epoch: number; step: number; trainedSeconds: number }) => boolean;
+  /** Steps between collapse checks (default 20). */
+  monitorEvery?: number;
+  /** End this session after this many steps, as a stop would (tests, benchmarks). */
+  maxSteps?: number;
+}
+
+/** Storage indices of every remaining batch, from `pos` to the end of the schedule. */
+export function* batchPlan(n: number, batch: number, seed: number, pos: { epoch: number; stepInEpoch: number; globalStep: number; totalSteps: number }): Generator<Int32Array> {
+  let left = pos.totalSteps - pos.globalStep;
+  for (let epoch = pos.epoch; left > 0; epoch++) {
+    const order = blockShuffledOrder(n, BLOCK_SIZE, new Rng(seed, `order/${epoch}`));
+    let k = 0;
+    for (const b of batchesOf(order, batch)) {
+      if (epoch === pos.epoch && k++ < pos.stepInEpoch) continue;
+      if (left-- <= 0) return;
+      yield b;
+    }
+  }
+}
+
+/** One fwd+bwd without side effects, timed after a warm-up, to size a time-budgeted run. */
+function probeStepMs(s: Omit<TrainSession, 'position' | 'probeMs'>): number {
+  const b = s.cfg.effectiveBatchSize;
+  const idx = Int32Array.from({ length: b }, (_, i) => i % s.cache.count);
+  const pixels = { data: s.cache.readBatch(idx), batch: b, height: s.cache.size, width: s.cache.size };
+  const rng = new Rng(s.cfg.seed, 'probe');
+  const run = () => {
+    const t0 = performance.now();
+    byolStep(s.model, s.optimizer, { pixels, augment: s.cfg.augment, imageSize: s.cfg.imageSize, lr: 0, tau: 1, augRng: rng, dryRun: true });
+    return performance.now() - t0;
+  };
+  run();
+  // Optimizer and EMA add a few percent on top of fwd+bwd.
+  return run() * 1.05;
+}
+
+const macrotask = () => new Promise<void>((r) => setImmediate(r));
+
+export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> {
+  const emit = o.onEvent ?? (() => undefined);
+  const control = o.control ?? new TrainControl();
+  const s = await setupSession(o.job, { emit, probe: probeStepMs });
+  const { cfg, cache, position: pos } = s;
+  for (const n of s.notes) emit({ type: 'log', message: n });
+  const spe = cfg.stepsPerEpoch;
+  const epochs = Math.ceil(pos.totalSteps / spe);
+  let deadline = cfg.minutes !== null ? performance.now() + cfg.minutes * 60_000 : Infinity;
+  const feeder = new BatchFeeder({ batches: batchPlan(cache.count, cfg.effectiveBatchSize, cfg.seed, pos), load: (i) => cache.readBatchAsync(i), prefetch: 2 });
+  const tracker = new ProgressTracker(cfg.effectiveBatchSize, pos.totalSteps, pos.globalStep, () => deadline);
+  const startStep = pos.globalStep;
+  const monitorEvery = o.monitorEvery ?? 20;
+  const progressEvery = o.job.progressEvery ?? 5;
+  let lastCkptStep = -1;
+  let reason: StopReason = 'completed';
+  let warning: string | null = null;
+
+  const checkpoint = () => {
+    if (lastCkptStep === pos.globalStep) return;
+    writeCheckpointAtomic(s.checkpointFile, sessionCheckpoint(s, s.trainedMsBefore + tracker.trainedMs));
+    lastCkptStep = pos.globalStep;
+    emit({ type: 'checkpoint', path: s.checkpointFile, epoch: pos.epoch, step: pos.globalStep });
+  };
+  const embed = () => embedCache(s.model.encoder, cache, { imageSize: cfg.imageSize, normalize: cfg.augment });
+
+  try {
+    while (pos.globalStep < pos.totalSteps) {
+      await macrotask(); // lets pause/stop messages in
+      if (control.pauseRequested) {
+        checkpoint();
+        emit({ type: 'paused' });
+        tracker.pause();
+        const t1 = performance.now();
+        await control.waitWhilePaused();
+        deadline += performance.now() - t1; // paused time is not training time
+        tracker.resume();
+        if (!control.stopRequested) emit({ type: 'resumed' });
+      }
+      if (control.stopRequested || (o.maxSteps !== undefined && pos.globalStep - startStep >= o.maxSteps)) {
+        reason = 'stopped';
+        break;
+      }
+      if (performance.now() >= deadline) {
+        reason = 'time-budget';
+        break;
+      }
+      const batch = await feeder.next();
+      if (!batch) break;
+      const t0 = performance.now();
+      const lr = lrAt(pos.globalStep, { baseLr: cfg.lr, totalSteps: pos.totalSteps, warmupSteps: cfg.warmupSteps });
+      const tau = tauAt(pos.globalStep, pos.totalSteps, cfg.tauBase);
+      const monitor = pos.globalStep % monitorEvery === 0;
+      const r = byolStep(s.model, s.optimizer, {
+        pixels: { data: batch.data, batch: batch.indices.length, height: cache.size, width: cache.size },
+        augment: cfg.augment, imageSize: cfg.imageSize, lr, tau, augRng: s.augRng, monitorRng: monitor ? s.monitorRng : undefined,
+      });
+      if (!Number.isFinite(r.loss)) {
+        throw new Error(`Training diverged at step ${pos.globalStep + 1} (loss ${r.loss}). The last checkpoint is kept; lower the learning rate and resume or restart.`);
+      }
+      pos.globalStep++;
+      pos.stepInEpoch++;
+      s.lastLoss = r.loss;
+      tracker.step(performance.now() - t0, r.loss);
+      if (r.collapse) {
+        warning = detectCollapse(r.collapse);
+        tracker.collapse = { stdRatio: r.collapse.stdRatio, meanDimStd: r.collapse.meanDimStd, meanPairCosine: r.collapse.meanPairCosine };
+      }
+      const epochDone = pos.stepInEpoch === spe;
+      if (pos.globalStep % progressEvery === 0 || epochDone || pos.globalStep === pos.totalSteps || r.collapse) {
+        emit({ type: 'progress', progress: tracker.progress({ epoch: pos.epoch + 1, epochs, lr, tau, warning, stallMs: feeder.stats.stallMs }) });
+      }
+      if (epochDone) {
+        const mem = tf.memory();
+        emit({ type: 'epoch', report: { ...tracker.endEpoch(pos.epoch + 1), numTensors: mem.numTensors, numBytes: mem.numBytes, rssBytes: process.memoryUsage().rss, stallMs: feeder.stats.stallMs } });
+        pos.epoch++;
+        pos.stepInEpoch = 0;
+        checkpoint();
+        const at = { epoch: pos.epoch, step: pos.globalStep, trainedSeconds: (s.trainedMsBefore + tracker.trainedMs) / 1000 };
+        if (o.onEmbeddings && o.embedWhen?.(at)) {
+          const t1 = performance.now();
+          tracker.pause();
+          o.onEmbeddings(embed(), at);
+          tracker.resume();
+          deadline += performance.now() - t1;
+        }
+      }
+    }
+    checkpoint();
+    if (o.job.embed && o.onEmbeddings) {
+      emit({ type: 'log', message: `Computing embeddings of ${cache.count} images…` });
+      const at = { epoch: pos.globalStep / spe, step: pos.globalStep, trainedSeconds: (s.trainedMsBefore + tracker.trainedMs) / 1000 };
+      tracker.pause(); // embedding time is not training time
+      o.onEmbeddings(embed(), at);
+    }
+    return {
+      backend: s.backend.backend, runId: s.runId, epochs: pos.globalStep / spe, steps: pos.globalStep, totalSteps: pos.totalSteps,
+      imagesPerSecond: tracker.imagesPerSecond, finalLoss: s.lastLoss, stallMs: feeder.stats.stallMs,
+      trainedSeconds: (s.trainedMsBefore + tracker.trainedMs) / 1000, stopReason: reason, checkpoint: s.checkpointFile, notes: s.notes,
+    };
+  } finally {
+    feeder.close();
+    s.model.dispose();
+    s.optimizer.dispose();
+    await cache.close();
+  }
+}

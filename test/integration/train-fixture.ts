@@ -1,0 +1,43 @@
+/**
+ * A tiny real project for the training tests: `perClass` CIFAR images from each of a few
+ * class folders, copied into a temp folder and ingested with the real pipeline.
+ */
+import { cp, mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ingestFolder } from '../../main/dataset/ingest';
+import type { TrainConfigInput } from '../../main/engine/recipe/config';
+import { ProjectStore } from '../../main/store/project-store';
+import { CIFAR_DIR, tempDir } from '../helpers/paths';
+
+export interface TinyProject {
+  root: string;
+  images: string;
+  project: string;
+  cleanup(): Promise<void>;
+}
+
+export async function makeTinyProject(o: { classes?: string[]; perClass?: number } = {}): Promise<TinyProject> {
+  const classes = o.classes ?? ['airplane', 'automobile', 'frog', 'ship'];
+  const perClass = o.perClass ?? 16;
+  const tmp = await tempDir('byol-train-');
+  const images = path.join(tmp.dir, 'images');
+  for (const c of classes) {
+    const files = (await readdir(path.join(CIFAR_DIR, c))).sort().slice(0, perClass);
+    await mkdir(path.join(images, c), { recursive: true });
+    for (const f of files) await cp(path.join(CIFAR_DIR, c, f), path.join(images, c, f));
+  }
+  const project = path.join(tmp.dir, 'project');
+  const store = await ProjectStore.open(project);
+  try {
+    await ingestFolder({ folder: images, store });
+  } finally {
+    await store.close();
+  }
+  return { root: tmp.dir, images, project, cleanup: tmp.cleanup };
+}
+
+/** Settings small enough for a test: 16 px, batch 16, the small preset, narrow heads. */
+export const TINY_CONFIG: TrainConfigInput = {
+  preset: 'small', imageSize: 16, batchSize: 16, epochs: 2, optimizer: 'lars', seed: 7, backend: 'wasm',
+  warmupEpochs: 0, projector: { hidden: 64, out: 32 }, predictor: { hidden: 64, out: 32 },
+};
