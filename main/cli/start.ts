@@ -15,7 +15,9 @@ function electronBinary(): { path: string } | { reason: string } {
     return typeof p === 'string' ? { path: p } : { reason: 'the electron package did not report a binary path' };
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return { reason: msg.includes("Cannot find module 'electron'") ? 'the electron package is not installed' : msg };
+    if (msg.includes("Cannot find module 'electron'")) return { reason: 'the electron package is not installed' };
+    // The package's own wording ("failed to install correctly") means its binary is missing.
+    return { reason: msg.includes('failed to install') ? 'its binary has not been downloaded' : msg };
   }
 }
 
