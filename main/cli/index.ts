@@ -19,13 +19,12 @@ import { duplicatesCommand } from './commands/duplicates';
 export const commands: CommandSpec[] = [ingestCommand, infoCommand, exportParquetCommand, importParquetCommand, trainCommand, embedCommand, evalCommand, mapCommand, labelCommand, propagateCommand, clusterCommand, exportCommand, duplicatesCommand];
 
 function usage(): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
   return [
     'BYOL Explorer command line',
     '',
     'Usage: npm run cli -- <command> [options]',
     '',
-    ...commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...commands.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
     '',
     'Every command accepts --json: the last line of stdout is then one JSON object.',
   ].join('\n');
