@@ -121,3 +121,5 @@ try {
 } finally {
   if (own) await rm(root, { recursive: true, force: true });
 }
+// The threaded wasm backend's pthreads keep Node alive after the work is done.
+process.exit(0);

@@ -31,7 +31,7 @@ const RUNS: Run[] = [
   { backend: 'wasm', preset: 'small', batch: 128, size: 32, hidden: 512, out: 128, steps: STEPS, warmup: 1 },
   { backend: 'wasm', preset: 'resnet18', batch: 128, size: 32, hidden: 1024, out: 256, steps: STEPS, warmup: 1 },
   // The pure-JS backend is hundreds of times slower: a tiny batch, one step, no warm-up.
-  { backend: 'cpu', preset: 'small', batch: 4, size: 32, hidden: 512, out: 128, steps: 1, warmup: 0 },
+  { backend: 'cpu', preset: 'small', batch: 2, size: 32, hidden: 512, out: 128, steps: 1, warmup: 0 },
 ];
 
 /** The PyTorch reference's ms/step at this batch and size, or a reason it did not run. */

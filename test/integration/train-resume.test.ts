@@ -95,6 +95,20 @@ describe.skipIf(!hasCifar)('train resume', () => {
     rmSync(ckpt);
   });
 
+  it('a time budget sizes the schedule, stops cleanly when it runs out and writes a checkpoint', async () => {
+    const logs: string[] = [];
+    const s = await runTraining({
+      job: { ...job(false), config: { ...CONFIG, epochs: 1000, minutes: 0.05 } },
+      onEvent: (e) => e.type === 'log' && logs.push(e.message),
+    });
+    expect(s.stopReason === 'time-budget' || s.stopReason === 'completed').toBe(true);
+    expect(s.totalSteps).toBeLessThan(2000); // sized from the measured step time, not 1000 epochs
+    expect(logs.join('\n')).toMatch(/budget fits about \d+ steps/);
+    expect(s.trainedSeconds).toBeLessThan(3 + 10); // 3 s budget plus at most one slow step
+    expect(readCheckpoint(ckpt)!.position.globalStep).toBe(s.steps);
+    rmSync(ckpt);
+  });
+
   it('SIGKILL the CLI mid-run, then `train --resume`: same final state', async () => {
     const env = { BYOL_DATA_DIR: path.join(tiny.root, 'data') };
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'main/cli/index.ts'), 'train', '--project', tiny.project, ...CLI_ARGS],

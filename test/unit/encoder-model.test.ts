@@ -93,11 +93,14 @@ describe('encoder presets', () => {
 });
 
 describe('training behaviour', () => {
-  it('hand-written gradients equal tfjs autodiff of the plain-op network', () => {
-    const enc = createEncoder('small', { inputSize: 16, seed: 3 });
+  it.each([
+    ['CIFAR stem', 16, 4],
+    ['ImageNet stem (7×7/2 conv + max-pool)', 72, 2],
+  ])('hand-written gradients equal tfjs autodiff of the plain-op network: %s', (_name, size, batch) => {
+    const enc = createEncoder('small', { inputSize: size, seed: 3 });
     try {
-      const x = images(4, 16, 3);
-      const target = tf.randomNormal([4, enc.spec.outDim], 0, 1, 'float32', 4);
+      const x = images(batch, size, 3);
+      const target = tf.randomNormal([batch, enc.spec.outDim], 0, 1, 'float32', 4);
       const loss = (f: () => tf.Tensor) => () => tf.mean(tf.square(tf.sub(f(), target))) as tf.Scalar;
       const ours = tf.variableGrads(loss(() => enc.apply(x, { training: true, updateStats: false })), enc.trainable);
       const ref = tf.variableGrads(loss(() => referenceForward(enc, x)), enc.trainable);

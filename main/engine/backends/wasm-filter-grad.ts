@@ -82,12 +82,13 @@ function filterGradGathered(b: WasmBackend, x: TensorInfo, dy: TensorInfo, ci: t
       for (let h = 0; h < H; h++) {
         const hp = h + pt;
         if (hp >= Hp) break;
-        for (let w = 0; w < W; w++) {
-          const wp = w + pl;
-          if (wp >= Wp) break;
-          let src = xs + ((bi * H + h) * W + w) * C;
-          let dst = t + (bi * Hp + hp) * Wp + wp;
-          for (let ch = 0; ch < C; ch++, dst += B * Hp * Wp) heap[dst] = heap[src++];
+        const n = Math.min(W, Wp - pl);
+        const rowSrc = xs + (bi * H + h) * W * C;
+        const dst0 = t + (bi * Hp + hp) * Wp + pl;
+        for (let ch = 0; ch < C; ch++) {
+          const dst = dst0 + ch * B * Hp * Wp;
+          let src = rowSrc + ch;
+          for (let w = 0; w < n; w++, src += C) heap[dst + w] = heap[src];
         }
       }
     }
@@ -163,15 +164,20 @@ function filterGradFlat(b: WasmBackend, x: TensorInfo, dy: TensorInfo, ci: tf.ba
         const i = (hp - a) / sh;
         if (i >= Hq) continue; // rows no output reads
         const rowSrc = xs + (bi * H + h) * W * C;
-        for (let w = 0; w < W; w++) {
-          const wp = w + pl;
-          const c = wp % sw;
-          const j = (wp - c) / sw;
-          if (j >= Wq) continue;
-          const q = (bi * Hq + i) * Wq + j;
-          let dst = base + (a * sw + c) * C * NQ + q;
-          let src = rowSrc + w * C;
-          for (let ch = 0; ch < C; ch++, dst += NQ) heap[dst] = heap[src++];
+        // Per phase column: channel-major writes are contiguous runs over j, while the
+        // strided reads stay inside one image row (W·C floats, in L1).
+        for (let c = 0; c < sw; c++) {
+          const w0 = (((c - pl) % sw) + sw) % sw;
+          const j0 = (w0 + pl - c) / sw;
+          const n = Math.min(Math.ceil((W - w0) / sw), Wq - j0);
+          if (n <= 0) continue;
+          const dst0 = base + (a * sw + c) * C * NQ + (bi * Hq + i) * Wq + j0;
+          const step = sw * C;
+          for (let ch = 0; ch < C; ch++) {
+            const dst = dst0 + ch * NQ;
+            let src = rowSrc + w0 * C + ch;
+            for (let k = 0; k < n; k++, src += step) heap[dst + k] = heap[src];
+          }
         }
       }
     }

@@ -58,7 +58,8 @@ export const globalAvgPoolTrain = tf.customGrad((x) => {
   const [b, h, w, c] = (x as tf.Tensor4D).shape;
   return {
     value: tf.mean(x as tf.Tensor, [1, 2]),
+    // A broadcasting multiply: wasm's Tile (behind tf.broadcastTo) is a slow generic loop.
     gradFunc: (dy: tf.Tensor | tf.Tensor[]) => consume(dy, () =>
-      tf.broadcastTo(tf.reshape(tf.div(dy as tf.Tensor, h * w), [b, 1, 1, c]), [b, h, w, c])),
+      tf.mul(tf.reshape(tf.div(dy as tf.Tensor, h * w), [b, 1, 1, c]), tf.ones([1, h, w, 1]))),
   };
 }) as (x: tf.Tensor4D) => tf.Tensor2D;

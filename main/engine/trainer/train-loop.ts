@@ -80,6 +80,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
   const s = await setupSession(o.job, { emit, probe: probeStepMs });
   const { cfg, cache, position: pos } = s;
   for (const n of s.notes) emit({ type: 'log', message: n });
+  if (pos.globalStep >= pos.totalSteps) emit({ type: 'log', message: `This run already finished its ${pos.totalSteps} steps; nothing left to train.` });
   const spe = cfg.stepsPerEpoch;
   const epochs = Math.ceil(pos.totalSteps / spe);
   let deadline = cfg.minutes !== null ? performance.now() + cfg.minutes * 60_000 : Infinity;
