@@ -60,7 +60,7 @@ function byolStep(n: { enc: Network; proj: Network; pred: Network; tEnc: Network
   return loss;
 }
 
-async function timeRun(r: Run): Promise<{ ms: number; cpuShare: number; threads?: number; leaked: number; loss: number }> {
+async function timeRun(r: Run): Promise<{ ms: number; cpuMs: number; cpuShare: number; threads?: number; leaked: number; loss: number }> {
   const sel = await selectBackend(r.backend);
   const enc = createEncoder(r.preset, { inputSize: r.size, seed: 1 });
   const proj = createMlpHead('projector', { inF: enc.spec.outDim, hidden: r.hidden, outF: r.out }, 2);
@@ -82,7 +82,8 @@ async function timeRun(r: Run): Promise<{ ms: number; cpuShare: number; threads?
     }
     const cpu = process.cpuUsage(cpu0);
     const wall = times.reduce((a, b) => a + b, 0);
-    return { ms: median(times), cpuShare: (cpu.user + cpu.system) / 1000 / wall, threads: sel.threads, leaked: tf.memory().numTensors - before, loss };
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    return { ms: median(times), cpuMs: cpuMs / r.steps, cpuShare: cpuMs / wall, threads: sel.threads, leaked: tf.memory().numTensors - before, loss };
   } finally {
     x.dispose();
     opt.dispose();
@@ -107,6 +108,8 @@ for (const r of runs) {
     px: String(r.size),
     'ms/step (median)': fmt(res.ms, 0),
     'img/s': fmt((r.batch * 1000) / res.ms, 1),
+    // CPU time is far less sensitive than wall time to other processes on the machine.
+    'CPU s/step': fmt(res.cpuMs / 1000, 1),
     'CPU use': `${fmt(res.cpuShare * 100, 0)}%`,
     'vs PyTorch': comparable ? `${fmt(res.ms / (ref as { ms: number }).ms, 2)}×` : 'n/a',
     'tensors leaked': Number.isNaN(res.leaked) ? 'n/a' : String(res.leaked),
@@ -114,6 +117,7 @@ for (const r of runs) {
   });
   console.log(`done: ${r.backend} ${r.preset} b${r.batch}: ${fmt(res.ms, 0)} ms/step`);
 }
-if ('ms' in ref) rows.push({ backend: 'PyTorch CPU', encoder: 'resnet18', batch: '128', px: '32', 'ms/step (median)': fmt(ref.ms, 0), 'img/s': fmt(128_000 / ref.ms, 1), 'CPU use': '', 'vs PyTorch': '1.00×', 'tensors leaked': '', loss: '' });
+if ('ms' in ref) rows.push({ backend: 'PyTorch CPU', encoder: 'resnet18', batch: '128', px: '32', 'ms/step (median)': fmt(ref.ms, 0), 'img/s': fmt(128_000 / ref.ms, 1), 'CPU s/step': '', 'CPU use': '', 'vs PyTorch': '1.00×', 'tensors leaked': '', loss: '' });
+console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes on the machine inflate wall times)`);
 printTable(`BYOL training step (wasm: median of ${STEPS} after 1 warm-up, cpu: 1 step; img/s = batch ÷ step time, as the reference prints)`, rows);
 process.exit(0);
