@@ -4,15 +4,23 @@
  * arrive from the worker as typed arrays and are stored under the run when training ends.
  */
 import type { EventName, EventPayload, TrainConfigOverrides, TrainStatus } from '../../preload/contract';
-import { parseTrainConfig } from '../engine/recipe/config';
-import { checkpointPath, readCheckpointInfo } from '../engine/trainer/checkpoint';
-import { storeEmbeddings } from '../engine/trainer/embed';
-import { listProjectImages } from '../engine/trainer/project-images';
-import type { TrainEvent, TrainSummary } from '../engine/trainer/protocol';
-import { TrainHost, type TrainTransport } from '../engine/trainer/worker-host';
+import type { EmbeddingsPayload, TrainEvent, TrainJob, TrainSummary } from '../engine/trainer/protocol';
+import type { TrainHost, TrainTransport } from '../engine/trainer/worker-host';
 import type { ProjectStore } from '../store/project-store';
 import { UserError } from './errors';
 import type { JobContext, JobRunner } from './jobs';
+
+/**
+ * The engine is loaded on first use: it pulls in TensorFlow.js (about a second), which
+ * the app's other requests and CLI commands should not pay for.
+ */
+async function engine() {
+  const [config, checkpoint, embed, images, host] = await Promise.all([
+    import('../engine/recipe/config'), import('../engine/trainer/checkpoint'), import('../engine/trainer/embed'),
+    import('../engine/trainer/project-images'), import('../engine/trainer/worker-host'),
+  ]);
+  return { ...config, ...checkpoint, ...embed, ...images, ...host };
+}
 
 export interface TrainServiceDeps {
   jobs: JobRunner;
@@ -24,14 +32,27 @@ export interface TrainServiceDeps {
 
 export class TrainService {
   private host: TrainHost | null = null;
+  /** Set while start() awaits, so two quick starts cannot both pass the busy check. */
+  private starting = false;
   private status: TrainStatus = { state: 'idle', jobId: null, runId: null, backend: null, progress: null };
 
   constructor(private readonly d: TrainServiceDeps) {}
 
   async start(p: { config: TrainConfigOverrides; resume: boolean }): Promise<{ jobId: string; runId: string }> {
+    if (this.starting) throw new UserError('busy', 'Training is already starting.');
+    this.starting = true;
+    try {
+      return await this.startUnlocked(p);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async startUnlocked(p: { config: TrainConfigOverrides; resume: boolean }): Promise<{ jobId: string; runId: string }> {
     if (this.d.jobs.busyWith('train')) throw new UserError('busy', 'Training is already running. Pause or stop it first.');
     if (this.d.jobs.busyWith('ingest')) throw new UserError('busy', 'An ingest is running. Wait for it to finish before training.');
     const store = this.d.requireStore();
+    const { parseTrainConfig, listProjectImages, readCheckpointInfo, checkpointPath, storeEmbeddings, TrainHost } = await engine();
     try {
       parseTrainConfig(p.config);
     } catch (e) {
@@ -50,18 +71,21 @@ export class TrainService {
     }
     const host = new TrainHost(this.d.makeTransport);
     this.host = host;
-    const { jobId } = this.d.jobs.start('train', (ctx) => this.run(ctx, host, store, runId, { projectDir: store.dir, images, config: p.config, resume: p.resume, runId, embed: true }));
+    const save = (e: EmbeddingsPayload) => storeEmbeddings(store, runId, e);
+    const { jobId } = this.d.jobs.start('train', (ctx) => this.run(ctx, host, store, runId, save,
+      { projectDir: store.dir, images, config: p.config, resume: p.resume, runId, embed: true }));
     this.status = { state: 'running', jobId, runId, backend: null, progress: null };
     return { jobId, runId };
   }
 
-  private async run(ctx: JobContext, host: TrainHost, store: ProjectStore, runId: string, job: Parameters<TrainHost['run']>[0]): Promise<TrainSummary> {
+  private async run(ctx: JobContext, host: TrainHost, store: ProjectStore, runId: string,
+    save: (e: EmbeddingsPayload) => Promise<void>, job: TrainJob): Promise<TrainSummary> {
     // Cancelling the job is a graceful stop: checkpoint, embeddings, then the end.
     ctx.signal.addEventListener('abort', () => host.stop(), { once: true });
     try {
       const summary = await host.run(job, {
         onEvent: (e) => this.onEvent(ctx, e),
-        onEmbeddings: (e) => storeEmbeddings(store, runId, e),
+        onEmbeddings: save,
       });
       await store.finishRun(runId, summary.stopReason === 'stopped' ? 'cancelled' : 'done', summary);
       this.setState('done');

@@ -1,5 +1,4 @@
-import { describeBackend, type BackendChoice } from '../../engine/trainer/backend';
-import { embedFromCheckpoint } from '../../engine/trainer/embed-project';
+import type { BackendChoice } from '../../engine/trainer/backend';
 import { ProjectStore } from '../../store/project-store';
 import { CliError, printResult } from '../output';
 import { requireProject } from '../project-arg';
@@ -20,6 +19,9 @@ export const embedCommand: CommandSpec = {
   options: { project: { type: 'string' }, backend: { type: 'string' } },
   async run({ values, json }) {
     const backend = backendArg(values.backend);
+    // Loaded here, not at the top: TensorFlow.js takes a second that other commands should not pay.
+    const { describeBackend } = await import('../../engine/trainer/backend');
+    const { embedFromCheckpoint } = await import('../../engine/trainer/embed-project');
     const store = await ProjectStore.open(await requireProject(values.project));
     try {
       let last = 0;

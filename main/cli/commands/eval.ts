@@ -1,4 +1,3 @@
-import { evaluateProject } from '../../engine/eval/eval-project';
 import { fewShotEval } from '../../api/fewshot-eval';
 import { ProjectStore } from '../../store/project-store';
 import { CliError, printResult } from '../output';
@@ -19,6 +18,7 @@ export const evalCommand: CommandSpec = {
     const shots = values.shots === undefined ? undefined : Number(values.shots);
     if (shots !== undefined && !(Number.isInteger(shots) && shots >= 1)) throw new CliError(`--shots needs a positive integer, got "${String(values.shots)}".`, 2);
     const backend = backendArg(values.backend);
+    const { evaluateProject } = await import('../../engine/eval/eval-project'); // loads TensorFlow.js
     const store = await ProjectStore.open(await requireProject(values.project));
     try {
       const r = await evaluateProject(store, { k, temperature, backend, onEvent: (e) => e.type === 'log' && process.stderr.write(`${e.message}\n`) });
