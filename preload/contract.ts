@@ -73,6 +73,8 @@ export const TrainConfigOverrides = z
     warmupEpochs: z.number().min(0),
     seed: z.number().int(),
     backend: TrainBackendChoice,
+    /** Epochs between live map updates during training; 0 = off. */
+    liveMapEvery: z.number().int().min(0).max(100_000),
   })
   .partial()
   .strict();
@@ -239,7 +241,13 @@ export const events = {
   /** Human-readable notes from the trainer (pixel cache, adjusted settings). */
   'train.log': z.object({ jobId: z.string(), message: z.string() }),
   /** A new layout is available at dataUrl('map'): the PCA preview, a UMAP step, or the final one. */
-  'map.updated': z.object({ layout: z.enum(['pca', 'umap']), points: z.number().int(), final: z.boolean() }),
+  'map.updated': z.object({
+    layout: z.enum(['pca', 'umap']),
+    points: z.number().int(),
+    final: z.boolean(),
+    /** Set for a live layout made during training: the epoch its embeddings were taken at. */
+    trainEpoch: z.number().optional(),
+  }),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -2,7 +2,7 @@ import { MapState as MapStateSchema, type EventName, type EventPayload, type Map
 import type { ProjectStore } from '../store/project-store';
 import { loadKnn, loadMap, loadMapState, saveMapState } from '../store/map-files';
 import { buildMapBundle } from './map-data';
-import { buildMap, LiveMap, type MapBuildOptions } from './map-service';
+import { MapBuilds, type MapBuildOptions } from './map-service';
 import type { JobRunner } from './jobs';
 import { UserError } from './errors';
 
@@ -14,14 +14,19 @@ interface Deps {
 
 /** The map's requests: build (a job), metadata, the binary bundle, and saved view state. */
 export class MapApi {
-  private readonly live = new LiveMap();
+  /** Shared with the training service, whose live builds queue behind ours. */
+  private readonly builds: MapBuilds;
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: Deps) {
+    this.builds = MapBuilds.for(deps.jobs, deps.emit);
+  }
+
+  private get live() {
+    return this.builds.live;
+  }
 
   build(o: MapBuildOptions): { jobId: string } {
-    const store = this.deps.requireStore();
-    if (this.deps.jobs.busyWith('map')) throw new UserError('busy', 'A map is already being built. Wait for it or cancel it.');
-    return this.deps.jobs.start('map', (ctx) => buildMap(store, ctx, this.deps.emit, this.live, o));
+    return this.builds.build(this.deps.requireStore(), o);
   }
 
   async meta(): Promise<MapMeta> {

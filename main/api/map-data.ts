@@ -66,6 +66,9 @@ async function labelSections(store: ProjectStore, row: Map<number, number>, n: n
     predicted[i] = ci;
     confidence[i] = p.confidence;
   }
+  // Labelled images have no prediction; colour them by their label so the predicted view
+  // shows every image. Their confidence stays NaN: it is the model's, and they have none.
+  for (let i = 0; i < n; i++) if (predicted[i] < 0 && label[i] >= 0) predicted[i] = label[i];
   return { label, predicted, confidence, labels: classes.map((c) => ({ name: c.name, color: c.color })) };
 }
 

@@ -2,13 +2,17 @@
  * The training requests of the contract: one BYOL run at a time, in a worker, as a 'train'
  * job. Events stream as train.* (and job.progress for the generic job UI); embeddings
  * arrive from the worker as typed arrays and are stored under the run when training ends.
+ * With a live map (liveMapEvery > 0) interim embeddings arrive every N epochs too: each set
+ * is stored as the run's embeddings at once (a crash keeps the latest), then re-projected
+ * into an aligned map; the final embeddings get a map as well.
  */
 import type { EventName, EventPayload, TrainConfigOverrides, TrainStatus } from '../../preload/contract';
-import type { EmbeddingsPayload, TrainEvent, TrainJob, TrainSummary } from '../engine/trainer/protocol';
+import type { EmbeddingsAt, EmbeddingsPayload, TrainEvent, TrainJob, TrainSummary } from '../engine/trainer/protocol';
 import type { TrainHost, TrainTransport } from '../engine/trainer/worker-host';
 import type { ProjectStore } from '../store/project-store';
 import { UserError } from './errors';
 import type { JobContext, JobRunner } from './jobs';
+import { MapBuilds } from './map-service';
 
 /**
  * The engine is loaded on first use: it pulls in TensorFlow.js (about a second), which
@@ -62,16 +66,34 @@ export class TrainService {
       throw new UserError('not_found', e.message);
     });
     let runId: string;
+    // A resumed run keeps its live-map interval unless the request sets one (as the worker does).
+    let liveEvery = p.config.liveMapEvery;
     if (p.resume) {
       const info = readCheckpointInfo(checkpointPath(store.dir));
       if (!info) throw new UserError('not_found', 'There is no checkpoint to resume in this project. Start a new training run instead.');
       runId = info.meta.runId ?? (await store.createRun(info.config.input as object));
+      liveEvery ??= parseTrainConfig(info.config.input).liveMapEvery;
     } else {
       runId = await store.createRun(parseTrainConfig(p.config));
     }
     const host = new TrainHost(this.d.makeTransport);
     this.host = host;
-    const save = (e: EmbeddingsPayload) => storeEmbeddings(store, runId, e);
+    const maps = MapBuilds.for(this.d.jobs, this.d.emit);
+    // Writes run one after another, so an interim set can never land after the final one.
+    let saved: Promise<void> = Promise.resolve();
+    const log = (message: string) => this.d.emit('train.log', { jobId: this.status.jobId ?? '', message });
+    const save = (e: EmbeddingsPayload, at: EmbeddingsAt, signal: AbortSignal): Promise<void> => {
+      const write = saved.then(async () => {
+        await storeEmbeddings(store, runId, e);
+        // A cancelled job (job.cancel, the app closing) still stores, but starts no more maps.
+        if (!(liveEvery && liveEvery > 0) || signal.aborted) return;
+        if (!at.final) log(`Live map: re-projecting the embeddings of epoch ${at.epoch}.`);
+        maps.requestLive(store, { runId, ids: e.ids, dim: e.dim, data: e.data, ...(at.final ? {} : { trainEpoch: at.epoch }) });
+      });
+      saved = write.catch(() => undefined);
+      // Only the final write decides the run's fate; a failed interim one is reported and skipped.
+      return at.final ? write : write.catch((err: Error) => log(`Live map: the embeddings of epoch ${at.epoch} could not be stored (${err.message}); training goes on.`));
+    };
     const { jobId } = this.d.jobs.start('train', (ctx) => this.run(ctx, host, store, runId, save,
       { projectDir: store.dir, images, config: p.config, resume: p.resume, runId, embed: true }));
     this.status = { state: 'running', jobId, runId, backend: null, progress: null };
@@ -79,13 +101,13 @@ export class TrainService {
   }
 
   private async run(ctx: JobContext, host: TrainHost, store: ProjectStore, runId: string,
-    save: (e: EmbeddingsPayload) => Promise<void>, job: TrainJob): Promise<TrainSummary> {
+    save: (e: EmbeddingsPayload, at: EmbeddingsAt, signal: AbortSignal) => Promise<void>, job: TrainJob): Promise<TrainSummary> {
     // Cancelling the job is a graceful stop: checkpoint, embeddings, then the end.
     ctx.signal.addEventListener('abort', () => host.stop(), { once: true });
     try {
       const summary = await host.run(job, {
         onEvent: (e) => this.onEvent(ctx, e),
-        onEmbeddings: save,
+        onEmbeddings: (e, at) => save(e, at, ctx.signal),
       });
       await store.finishRun(runId, summary.stopReason === 'stopped' ? 'cancelled' : 'done', summary);
       this.setState('done');

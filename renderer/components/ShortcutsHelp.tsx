@@ -41,6 +41,15 @@ const SECTIONS: [string, Row[]][] = [
     ],
   ],
   ['Map tab', MAP_SHORTCUTS.map(([k, what]): Row => [[k], what.charAt(0).toUpperCase() + what.slice(1)])],
+  [
+    'Labelling (Map tab)',
+    [
+      [['1', '…', '9'], 'Label the selection with class 1–9'],
+      [['0'], 'Clear the selection’s labels (or Backspace)'],
+      [[MOD, 'Z'], 'Undo the last label change'],
+      [[MOD, '⇧', 'Z'], `Redo (or ${MOD}+Y)`],
+    ],
+  ],
 ];
 
 export function ShortcutsHelp() {

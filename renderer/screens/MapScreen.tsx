@@ -5,13 +5,16 @@ import { Inspector } from '../components/inspector/Inspector';
 import { MapEmpty } from '../components/inspector/MapEmpty';
 import { MapStatusBar } from '../components/inspector/MapStatusBar';
 import { SelectionStrip } from '../components/inspector/SelectionStrip';
+import { LiveMapBadge } from '../components/train/LiveMapBadge';
 import { typingIn } from '../hooks/useShortcuts';
+import { useLabelling } from '../labels/useLabelling';
 import { bundleColors, COLOR_MODES, hiddenKey } from '../map/bundle-legend';
 import { MapView, type MapHandle } from '../map/MapView';
 import { maskToIndices } from '../map/state-flags';
 import { useApp } from '../state/app-store';
 import { inspect, openMap, select, setCamera, setColorMode, toggleHidden, useMap } from '../state/map-store';
 import '../styles/map-screen.css';
+import { MapSidebar, type SidebarContext } from './MapSidebar';
 
 /** What the browser test reads back; a view handle and the selected ids, nothing that writes. */
 export interface MapProbe {
@@ -39,6 +42,7 @@ export function MapScreen() {
   const handle = useRef<MapHandle | null>(null);
 
   useEffect(() => { if (dir) void openMap(dir); }, [dir]);
+  useLabelling(dir);
 
   const hidden = useMemo(() => new Set(m.hidden), [m.hidden]);
   const bc = useMemo(
@@ -70,6 +74,14 @@ export function MapScreen() {
     inspect(i);
     void handle.current?.flyTo(i);
   };
+  const sidebar = useMemo((): SidebarContext | null => data && {
+    data,
+    inspectAndFly: goTo,
+    selectAndFly: (i) => {
+      select(Int32Array.of(i), 'replace');
+      void handle.current?.flyTo(i);
+    },
+  }, [data]); // goTo only reads refs and store setters
 
   // Esc with the focus nowhere in particular (e.g. on a neighbour that was re-rendered away).
   const inspecting = m.inspected !== null;
@@ -126,6 +138,7 @@ export function MapScreen() {
             cameraState={m.restoredCamera}
             onCameraChange={setCamera}
           />
+          <LiveMapBadge />
           {bc.note && (
             <div className="map-note" data-testid="map-note" role="status">
               <Icon name="info" size={16} />
@@ -136,6 +149,7 @@ export function MapScreen() {
         {m.inspected !== null && m.inspected < data.header.n && (
           <Inspector data={data} index={m.inspected} images={m.images} onGo={goTo} onFly={() => void handle.current?.flyTo(m.inspected!)} onClose={() => inspect(null)} />
         )}
+        {sidebar && <MapSidebar ctx={sidebar} />}
       </div>
       {m.selection && (
         <SelectionStrip

@@ -69,6 +69,8 @@ function onState(e: EventPayload<'train.state'>): void {
 }
 
 let started = false;
+/** Between a run's first progress and its end; a live layout finishing later is no longer live. */
+let liveRun = false;
 
 /** Subscribes to the trainer's events once, and picks up a run that is already going (page reload). */
 export async function initTraining(): Promise<void> {
@@ -78,6 +80,14 @@ export async function initTraining(): Promise<void> {
   api.on('train.backend', (b) => mine(b.jobId) && set({ backend: toBackend(b) }));
   api.on('train.state', onState);
   api.on('train.log', (l) => mine(l.jobId) && set((s) => ({ notes: [...s.notes, l.message].slice(-20) })));
+  // Live layouts carry the epoch they show; a run's final map carries none. This follows the
+  // events, not the panel's phase, so a run started elsewhere (CLI, another window) shows it too.
+  api.on('train.progress', () => (liveRun = true));
+  api.on('map.updated', (u) => {
+    if (!u.final) return;
+    if (u.trainEpoch === undefined) set({ liveMapEpoch: null });
+    else if (liveRun) set({ liveMapEpoch: u.trainEpoch });
+  });
   try {
     const st = await api.call('train.status', {});
     set({ canResume: st.runId !== null });
@@ -98,6 +108,8 @@ export async function initTraining(): Promise<void> {
 
 /** Marks a finished run: called on the train job's job.finished event. */
 export function finishTraining(jobId: string, status: 'ok' | 'cancelled' | 'error', error?: string, summary?: unknown): void {
+  liveRun = false;
+  set({ liveMapEpoch: null });
   const s = get();
   if (!isActive(s.phase) || (s.jobId !== null && s.jobId !== jobId)) return;
   const reason = (summary as { stopReason?: string } | undefined)?.stopReason;
@@ -134,7 +146,7 @@ export async function startTraining(resume = false): Promise<void> {
   const s = get();
   if (isActive(s.phase)) return;
   stopRequested = false;
-  set({ phase: 'starting', points: [], warning: null, error: null, backend: null, notes: [], startedAt: Date.now(), jobId: null });
+  set({ phase: 'starting', points: [], warning: null, error: null, backend: null, notes: [], startedAt: Date.now(), jobId: null, liveMapEpoch: null });
   try {
     const r = await api.call('train.start', { config: toOverrides(s.settings), resume });
     set((cur) => ({ jobId: r.jobId, phase: cur.phase === 'starting' ? 'running' : cur.phase }));

@@ -21,6 +21,8 @@ export interface TrainSettings {
   lr: number | null;
   seed: number;
   backend: (typeof BACKENDS)[number];
+  /** Epochs between live map updates while training; 0 = off. */
+  liveMapEvery: number;
 }
 
 export interface SettingsPreset {
@@ -35,13 +37,13 @@ export const PRESETS: readonly SettingsPreset[] = [
     id: 'quick-cpu',
     label: 'Quick CPU',
     description: 'Small CNN at 32 px, batch 64, Adam, 10-minute budget: a usable map on any laptop.',
-    settings: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: null, seed: 0, backend: 'auto' },
+    settings: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: null, seed: 0, backend: 'auto', liveMapEvery: 5 },
   },
   {
     id: 'gpu-resnet18',
     label: 'GPU ResNet-18',
     description: 'ResNet-18 at 96 px, batch 256, LARS, 200 epochs, blur on: the paper recipe at small scale.',
-    settings: { preset: 'resnet18', imageSize: 96, batchSize: 256, epochs: 200, minutes: null, optimizer: 'lars', lr: null, seed: 0, backend: 'tensorflow-gpu' },
+    settings: { preset: 'resnet18', imageSize: 96, batchSize: 256, epochs: 200, minutes: null, optimizer: 'lars', lr: null, seed: 0, backend: 'tensorflow-gpu', liveMapEvery: 10 },
   },
 ];
 
@@ -74,6 +76,7 @@ export function parseSettings(raw: unknown): TrainSettings {
     lr: posOrNull(r.lr, d.lr),
     seed: intIn(r.seed, -(2 ** 31), 2 ** 31 - 1, d.seed),
     backend: oneOf(BACKENDS, r.backend, d.backend),
+    liveMapEvery: intIn(r.liveMapEvery, 0, 100_000, d.liveMapEvery),
   };
 }
 

@@ -47,6 +47,8 @@ export interface TrainState {
   startedAt: number | null;
   /** A stopped run with a checkpoint exists, so "Continue" can resume it. */
   canResume: boolean;
+  /** The epoch whose embeddings the live map shows, once one arrived during this run. */
+  liveMapEpoch: number | null;
 }
 
 // Reports arrive once per step; a cap keeps a days-long run's history bounded.
@@ -63,6 +65,7 @@ export const useTrain = create<TrainState>(() => ({
   notes: [],
   startedAt: null,
   canResume: false,
+  liveMapEpoch: null,
 }));
 
 export function setSettings(s: TrainSettings): void {

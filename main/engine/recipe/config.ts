@@ -40,6 +40,13 @@ export const TrainConfigSchema = z.object({
   /** Projector / predictor MLP sizes; null → 4096/256 at imageSize ≥ 96, 1024/256 below. */
   projector: headSchema.prefault({}),
   predictor: headSchema.prefault({}),
+  /**
+   * Epochs between live map updates (interim embeddings → aligned re-projection) while the
+   * app trains; 0 = off. Off by default so headless runs (CLI, benchmarks) pay nothing; the
+   * app's training form turns it on (every 5 epochs). The last epoch never gets an interim
+   * update: the final embeddings follow it at once.
+   */
+  liveMapEvery: z.number().int().min(0).max(100_000).default(0),
 });
 
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
@@ -128,13 +135,13 @@ export const TRAIN_PRESETS: readonly TrainPreset[] = [
     id: 'quick-cpu',
     label: 'Quick CPU',
     description: 'Small CNN at 32 px, batch 64, Adam, 10-minute budget: a usable map on any laptop.',
-    overrides: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', backend: 'auto' },
+    overrides: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', backend: 'auto', liveMapEvery: 5 },
   },
   {
     id: 'gpu-resnet18',
     label: 'GPU ResNet-18',
     description: 'ResNet-18 at 96 px, batch 256, LARS, 200 epochs, blur on: the paper recipe at small scale.',
-    overrides: { preset: 'resnet18', imageSize: 96, batchSize: 256, epochs: 200, optimizer: 'lars', backend: 'tensorflow-gpu' },
+    overrides: { preset: 'resnet18', imageSize: 96, batchSize: 256, epochs: 200, optimizer: 'lars', backend: 'tensorflow-gpu', liveMapEvery: 10 },
   },
 ];
 

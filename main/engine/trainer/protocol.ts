@@ -77,6 +77,15 @@ export interface EmbeddingsPayload {
   data: Float32Array;
 }
 
+/** When a set of embeddings was taken: after `epoch` full epochs (fractional at a stop). */
+export interface EmbeddingsAt {
+  epoch: number;
+  step: number;
+  trainedSeconds: number;
+  /** false for interim (live map) embeddings, true for those taken when training ended. */
+  final: boolean;
+}
+
 export type TrainEvent =
   | { type: 'backend'; backend: BackendEvent }
   | { type: 'log'; message: string }
@@ -109,6 +118,6 @@ export type HostMessage =
 
 export type WorkerMessage =
   | { type: 'event'; event: TrainEvent }
-  | { type: 'embeddings'; embeddings: EmbeddingsPayload }
+  | { type: 'embeddings'; embeddings: EmbeddingsPayload; at: EmbeddingsAt }
   | { type: 'done'; summary: TrainSummary }
   | { type: 'error'; message: string };

@@ -17,7 +17,7 @@ import { lrAt } from '../recipe/schedule';
 import { writeCheckpointAtomic } from './checkpoint';
 import { TrainControl } from './control';
 import { embedCache } from './embed';
-import type { EmbeddingsPayload, StopReason, TrainEvent, TrainJob, TrainSummary } from './protocol';
+import type { EmbeddingsAt, EmbeddingsPayload, StopReason, TrainEvent, TrainJob, TrainSummary } from './protocol';
 import { ProgressTracker } from './progress-tracker';
 import { byolStep } from './train-step';
 import { sessionCheckpoint, setupSession, type TrainSession } from './train-setup';
@@ -29,8 +29,11 @@ export interface RunTrainingOptions {
   job: TrainJob;
   control?: TrainControl;
   onEvent?: (e: TrainEvent) => void;
-  /** Receives the final embeddings (job.embed) and those asked for by `embedWhen`. */
-  onEmbeddings?: (e: EmbeddingsPayload, at: { epoch: number; step: number; trainedSeconds: number }) => void;
+  /**
+   * Receives the final embeddings (job.embed), the interim ones of the live map (every
+   * cfg.liveMapEvery epochs) and those asked for by `embedWhen`.
+   */
+  onEmbeddings?: (e: EmbeddingsPayload, at: EmbeddingsAt) => void;
   /**
    * Checked after every epoch: true computes embeddings during training (e.g. a kNN
    * monitor). That time counts neither as training time nor against a time budget.
@@ -154,10 +157,14 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
         pos.stepInEpoch = 0;
         checkpoint();
         const at = { epoch: pos.epoch, step: pos.globalStep, trainedSeconds: (s.trainedMsBefore + tracker.trainedMs) / 1000 };
-        if (o.onEmbeddings && o.embedWhen?.(at)) {
+        // Not after the last epoch: the final embeddings come right after it.
+        const live = cfg.liveMapEvery > 0 && pos.epoch % cfg.liveMapEvery === 0 && pos.globalStep < pos.totalSteps;
+        if (o.onEmbeddings && (live || o.embedWhen?.(at))) {
+          // Inference mode reads BatchNorm's moving statistics without updating them, and no
+          // random stream is drawn, so the run continues exactly as it would have without this.
           const t1 = performance.now();
           tracker.pause();
-          o.onEmbeddings(embed(), at);
+          o.onEmbeddings(embed(), { ...at, final: false });
           tracker.resume();
           deadline += performance.now() - t1;
         }
@@ -166,7 +173,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
     checkpoint();
     if (o.job.embed && o.onEmbeddings) {
       emit({ type: 'log', message: `Computing embeddings of ${cache.count} images…` });
-      const at = { epoch: pos.globalStep / spe, step: pos.globalStep, trainedSeconds: (s.trainedMsBefore + tracker.trainedMs) / 1000 };
+      const at = { epoch: pos.globalStep / spe, step: pos.globalStep, trainedSeconds: (s.trainedMsBefore + tracker.trainedMs) / 1000, final: true };
       tracker.pause(); // embedding time is not training time
       o.onEmbeddings(embed(), at);
     }

@@ -76,9 +76,11 @@ export async function setupSession(job: TrainJob, o: SetupOptions): Promise<Trai
   const ckpt = job.resume ? readCheckpoint(file) : null;
   if (job.resume && !ckpt) throw new Error(`There is no checkpoint to resume at ${file}. Start a new run without --resume.`);
   const notes: string[] = [];
-  // On resume the run's own settings win; only the time budget and backend may change.
+  // On resume the run's own settings win; only the time budget, the backend and (when
+  // given) the live-map interval, which does not change what is learned, may change.
   const request = parseTrainConfig(job.config);
-  const base = ckpt ? parseTrainConfig({ ...(ckpt.config.input as object), minutes: request.minutes }) : request;
+  const live = job.config.liveMapEvery !== undefined ? { liveMapEvery: request.liveMapEvery } : {};
+  const base = ckpt ? parseTrainConfig({ ...(ckpt.config.input as object), minutes: request.minutes, ...live }) : request;
   const backend = await selectBackend(job.backend ?? base.backend);
   o.emit({ type: 'backend', backend: { backend: backend.backend, reasons: backend.reasons, warning: backend.warning, threads: backend.threads } });
   const cache = await preparePixelCache(job.projectDir, job, base.imageSize, base.cacheScale, base.seed, o.emit);

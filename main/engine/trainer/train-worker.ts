@@ -51,7 +51,7 @@ port.on((msg) => {
         job: msg.job,
         control,
         onEvent: (event) => port.post({ type: 'event', event }),
-        onEmbeddings: (e) => port.post({ type: 'embeddings', embeddings: e }, [e.ids.buffer as ArrayBuffer, e.data.buffer as ArrayBuffer]),
+        onEmbeddings: (e, at) => port.post({ type: 'embeddings', embeddings: e, at }, [e.ids.buffer as ArrayBuffer, e.data.buffer as ArrayBuffer]),
       }).then(
         (summary) => port.post({ type: 'done', summary }),
         (err: unknown) => port.post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),

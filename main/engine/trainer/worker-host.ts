@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EmbeddingsPayload, HostMessage, TrainEvent, TrainJob, TrainSummary, WorkerMessage } from './protocol';
+import type { EmbeddingsAt, EmbeddingsPayload, HostMessage, TrainEvent, TrainJob, TrainSummary, WorkerMessage } from './protocol';
 
 export interface TrainTransport {
   send(msg: HostMessage): void;
@@ -61,8 +61,8 @@ export function workerThreadsTransport(): TrainTransport {
 
 export interface TrainHandlers {
   onEvent?(e: TrainEvent): void;
-  /** Embeddings arrive as typed arrays transferred from the worker. */
-  onEmbeddings?(e: EmbeddingsPayload): void | Promise<void>;
+  /** Embeddings (interim ones for the live map, then the final ones) as transferred typed arrays. */
+  onEmbeddings?(e: EmbeddingsPayload, at: EmbeddingsAt): void | Promise<void>;
 }
 
 export type HostState = 'idle' | 'running' | 'paused' | 'stopping' | 'done' | 'failed';
@@ -110,7 +110,7 @@ export class TrainHost {
           if (m.event.type === 'resumed' && this.st !== 'stopping') this.st = 'running';
           h.onEvent?.(m.event);
         } else if (m.type === 'embeddings') {
-          const r = h.onEmbeddings?.(m.embeddings);
+          const r = h.onEmbeddings?.(m.embeddings, m.at);
           if (r) pending.push(r);
         } else if (m.type === 'done') {
           finish(null, m.summary);

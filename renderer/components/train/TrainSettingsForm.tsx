@@ -120,6 +120,9 @@ export function TrainSettingsForm({ settings: s, disabled, onChange }: Props) {
           <NumberInput value={s.lr} min={1e-8} max={100} step={0.0001} optional placeholder="default" disabled={disabled} testId="train-lr-input" onCommit={(v) => edit({ lr: v })} />
         </Field>
       </div>
+      <Field label="Live map (every N epochs)" hint="Re-project the Map tab every N epochs while training, in place (0 = off).">
+        <NumberInput value={s.liveMapEvery} min={0} max={100000} disabled={disabled} testId="train-live-map" onCommit={(v) => edit({ liveMapEvery: v ?? 0 })} />
+      </Field>
       <Field label="Backend">
         <select value={s.backend} disabled={disabled} data-testid="train-backend" onChange={(e) => edit({ backend: e.target.value as TrainSettings['backend'] })}>
           {BACKENDS.map((v) => (
