@@ -1,10 +1,8 @@
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
-import path from 'node:path';
 import type { AppService } from '../api/service';
-import { thumbPath } from '../dataset/thumbs';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, DATA_SCHEME, THUMB_SCHEME } from './security';
-import { resolveInside } from '../api/safe-path';
+import { parseDataRequest, parseThumbRequest, resolveAppRequest, resolveThumbFile } from './protocols-resolve';
 
 /** Must run before app 'ready'. */
 export function registerSchemes(): void {
@@ -18,8 +16,7 @@ export function registerSchemes(): void {
 /** app://bundle/… serves the built renderer; byol-thumb://size/id serves cached thumbnails. */
 export function handleProtocols(rendererDir: string, service: AppService): void {
   protocol.handle(APP_SCHEME, async (req) => {
-    const rel = decodeURIComponent(new URL(req.url).pathname);
-    const file = resolveInside(rendererDir, rel === '/' ? 'index.html' : rel);
+    const file = resolveAppRequest(rendererDir, req.url);
     if (!file) return new Response('Forbidden', { status: 403 });
     const res = await net.fetch(pathToFileURL(file).toString());
     if (!file.endsWith('.html')) return res;
@@ -28,18 +25,17 @@ export function handleProtocols(rendererDir: string, service: AppService): void 
     return new Response(res.body, { status: res.status, headers });
   });
   protocol.handle(THUMB_SCHEME, async (req) => {
-    const u = new URL(req.url);
-    const size = u.host === 'large' ? 'large' : u.host === 'small' ? 'small' : null;
-    const id = Number(u.pathname.slice(1));
+    const want = parseThumbRequest(req.url);
     const store = service.currentStore;
-    if (!size || !Number.isInteger(id) || id < 0 || !store) return new Response('Not found', { status: 404 });
-    const image = await store.imageById(id);
-    if (!image) return new Response('Not found', { status: 404 });
-    return net.fetch(pathToFileURL(path.resolve(thumbPath(store.cacheDir, image.hash, size))).toString());
+    if (!want || !store) return new Response('Not found', { status: 404 });
+    const image = await store.imageById(want.id);
+    const file = image && resolveThumbFile(store.cacheDir, image.hash, want.size);
+    if (!file) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
   });
   protocol.handle(DATA_SCHEME, async (req) => {
-    const name = new URL(req.url).pathname.slice(1);
-    const bytes = await service.dataResource(name);
+    const name = parseDataRequest(req.url);
+    const bytes = name ? await service.dataResource(name) : null;
     if (!bytes) return new Response('Not found', { status: 404 });
     return new Response(new Uint8Array(bytes), { headers: { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-store' } });
   });

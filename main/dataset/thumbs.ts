@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -74,5 +74,22 @@ export class ThumbWriter {
       this.dirs.set(dir, p);
     }
     return p;
+  }
+}
+
+/**
+ * The cached thumbnail file for a content hash, or null. The hash comes from the project
+ * database, which a user can copy in from anywhere, so it is checked too; and a cache entry
+ * that is a symlink to a file outside the cache is refused.
+ */
+export function resolveThumbFile(cacheDir: string, hash: string, size: ThumbSize): string | null {
+  if (!/^[0-9a-f]{8,128}$/.test(hash)) return null;
+  const file = path.resolve(thumbPath(cacheDir, hash, size));
+  try {
+    const real = realpathSync(file);
+    const root = realpathSync(cacheDir);
+    return real.startsWith(root + path.sep) ? real : null;
+  } catch {
+    return null; // not cached (yet)
   }
 }

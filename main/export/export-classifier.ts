@@ -38,6 +38,22 @@ export interface ExportClassifierResult {
 /** Files that mark a folder as an earlier export, which may be replaced. */
 const MARKERS = ['preprocessing.json', 'labels.json'];
 
+/**
+ * A kill during an earlier export can leave `<out>.tmp-*` (unfinished) and `<out>.old-*` (the
+ * export before it, moved aside just before the swap). Drop the former; put the latter back
+ * if the swap never happened, so the earlier export is not lost; drop it otherwise.
+ */
+async function recoverInterrupted(outDir: string): Promise<void> {
+  const parent = path.dirname(outDir);
+  const base = path.basename(outDir);
+  const names = existsSync(parent) ? await readdir(parent) : [];
+  for (const n of names.filter((x) => x.startsWith(`${base}.tmp-`))) await rm(path.join(parent, n), { recursive: true, force: true });
+  for (const n of names.filter((x) => x.startsWith(`${base}.old-`))) {
+    if (!existsSync(outDir)) await rename(path.join(parent, n), outDir);
+    else await rm(path.join(parent, n), { recursive: true, force: true });
+  }
+}
+
 async function isReplaceable(dir: string): Promise<boolean> {
   const entries = await readdir(dir);
   return entries.length === 0 || MARKERS.every((m) => entries.includes(m));
@@ -50,6 +66,7 @@ export async function exportClassifier(o: ExportClassifierOptions): Promise<Expo
     throw new Error(`export: the encoder takes ${spec.inputShape[0]} px images, not ${o.inputSize} px`);
   }
   const outDir = path.resolve(o.outDir);
+  await recoverInterrupted(outDir);
   if (existsSync(outDir) && !(await isReplaceable(outDir))) {
     throw new Error(`export: ${outDir} is not empty and is not an earlier export; choose an empty or new folder`);
   }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppService } from '../api/service';
-import { thumbPath } from '../dataset/thumbs';
+import { resolveThumbFile } from '../dataset/thumbs';
 import { BASE_HEADERS, contentType } from './static-files';
 import type { ThumbIndex } from './thumb-index';
 
@@ -24,7 +24,9 @@ export async function sendThumb(req: IncomingMessage, res: ServerResponse, pathn
   const id = Number(m[2]);
   const hash = index.get(store, id) ?? (await store.imageById(id))?.hash;
   if (!hash) return notFound(res, `No image with id ${id} in this project.`);
-  const file = thumbPath(store.cacheDir, hash, size);
+  // Resolved through realpath: a cache entry that links outside the cache is not served.
+  const file = resolveThumbFile(store.cacheDir, hash, size);
+  if (!file) return notFound(res, `The ${size} thumbnail of image ${id} is not cached yet.`);
   let bytes: number;
   try {
     bytes = (await stat(file)).size;

@@ -1,7 +1,7 @@
 // The map's large arrays live beside the DuckDB file as plain typed-array files (DESIGN.md:
 // prefer them for big float arrays; no external buffers cross into Electron). Each file is
 // written to a temp name and renamed, so a kill leaves either the old map or the new one.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface StoredMap {
@@ -24,8 +24,31 @@ export interface StoredKnn {
 
 const dirOf = (projectDir: string) => path.join(projectDir, 'maps');
 
+/** Whether a process lives; EPERM means it does, under another user. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A kill mid-write leaves `<name>.<pid>.tmp` behind; clear such leftovers before writing
+ * anew. Temps of living processes (this one included) may be writes in flight: kept.
+ */
+async function removeStaleTemps(file: string): Promise<void> {
+  const base = `${path.basename(file)}.`;
+  for (const f of await readdir(path.dirname(file))) {
+    const pid = Number(/^(\d+)\.tmp$/.exec(f.slice(base.length))?.[1]);
+    if (f.startsWith(base) && pid && !alive(pid)) await rm(path.join(path.dirname(file), f), { force: true });
+  }
+}
+
 async function writeAtomic(file: string, parts: ArrayBufferView[]): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
+  await removeStaleTemps(file);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
   await rename(tmp, file);
@@ -99,6 +122,7 @@ export async function loadKnn(projectDir: string, runId: string): Promise<Stored
 export async function saveMapState(projectDir: string, state: unknown): Promise<void> {
   const file = path.join(dirOf(projectDir), 'map-state.json');
   await mkdir(path.dirname(file), { recursive: true });
+  await removeStaleTemps(file);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(state));
   await rename(tmp, file);

@@ -7,7 +7,7 @@
  * float32 blob. The header names every tensor (network weights incl. BatchNorm moving
  * statistics, optimizer slots) with its shape and offset into the blob.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { WeightData } from '../model/network';
 import type { OptimizerState } from '../recipe/optim';
@@ -117,9 +117,22 @@ export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): Checkpoint
   };
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    return process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Writes temp → fsync → rename; the previous checkpoint stays valid until the rename. */
 export function writeCheckpointAtomic(file: string, c: CheckpointData): void {
   mkdirSync(path.dirname(file), { recursive: true });
+  // A kill mid-write leaves `<name>.<pid>.<ms>.tmp` behind; clear those of dead processes.
+  for (const f of readdirSync(path.dirname(file))) {
+    const pid = Number(/^(\d+)\.\d+\.tmp$/.exec(f.slice(path.basename(file).length + 1))?.[1]);
+    if (f.startsWith(`${path.basename(file)}.`) && pid && !isAlive(pid)) rmSync(path.join(path.dirname(file), f), { force: true });
+  }
   const buf = encodeCheckpoint(c);
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   const fd = openSync(tmp, 'w');

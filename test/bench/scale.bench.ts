@@ -1,0 +1,155 @@
+/**
+ * Scale: an N-image folder (default 100,000) made from the shared CIFAR images with seeded
+ * flips, crops and renames, taken through every stage by the CLI in child processes:
+ * ingest → train (one epoch) → embed → map → label → propagate → export. Each stage's wall
+ * time and the child's peak RSS (GNU time's "Maximum resident set size", which covers the
+ * worker threads too) are printed beside the 4 GB target.
+ *
+ * Env: SCALE_N (100000), SCALE_SEED (1), SCALE_PRESET (small), SCALE_IMAGE_SIZE (16),
+ * SCALE_BATCH (256), SCALE_EPOCHS (1), SCALE_BACKEND (auto), SCALE_KEEP=1 keeps the folder.
+ * Run: npx tsx test/bench/scale.bench.ts
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { rngFrom, type Rng } from '../helpers/fuzz';
+import { CIFAR_DIR, REPO_ROOT, hasCifar, tempDir } from '../helpers/paths';
+import { printTable } from './table';
+
+const env = (k: string, d: string): string => process.env[k] ?? d;
+const N = Number(env('SCALE_N', '100000'));
+const SEED = Number(env('SCALE_SEED', '1'));
+const TRAIN_ARGS = ['--preset', env('SCALE_PRESET', 'small'), '--image-size', env('SCALE_IMAGE_SIZE', '16'), '--batch', env('SCALE_BATCH', '256'),
+  '--epochs', env('SCALE_EPOCHS', '1'), '--backend', env('SCALE_BACKEND', 'auto'), '--seed', String(SEED)];
+const TARGET_MB = 4096;
+const TIME = '/usr/bin/time';
+
+interface StageResult { stage: string; seconds: number; peakMb: number; summary: string }
+
+/** One variant of a source image: a seeded flip and crop, saved under a new, seeded name. */
+async function writeVariant(src: string, dst: string, rng: Rng): Promise<void> {
+  const side = 24 + Math.floor(rng() * 9); // 24..32 px crop of a 32 px image
+  const left = Math.floor(rng() * (33 - side));
+  const top = Math.floor(rng() * (33 - side));
+  let img = sharp(src).extract({ left, top, width: side, height: side });
+  if (rng() < 0.5) img = img.flop();
+  if (rng() < 0.2) img = img.flip();
+  img = img.resize(32, 32);
+  await (dst.endsWith('.jpg') ? img.jpeg({ quality: 90 }) : img.png()).toFile(dst);
+}
+
+/** Builds the folder: class subfolders kept (the labels CSV uses them), names scrambled. */
+async function generate(out: string): Promise<{ byClass: Map<string, string[]>; seconds: number }> {
+  const t0 = performance.now();
+  const rng = rngFrom(SEED);
+  const sources: { cls: string; file: string }[] = [];
+  for (const cls of (await readdir(CIFAR_DIR)).sort()) {
+    for (const f of (await readdir(path.join(CIFAR_DIR, cls))).sort()) sources.push({ cls, file: path.join(CIFAR_DIR, cls, f) });
+  }
+  const byClass = new Map<string, string[]>();
+  const jobs: { src: string; dst: string; seed: number; rel: string; cls: string }[] = [];
+  for (let i = 0; i < N; i++) {
+    const s = sources[i % sources.length];
+    const name = `${Math.floor(rng() * 0xffffffff).toString(36)}-${i}.${rng() < 0.5 ? 'png' : 'jpg'}`;
+    jobs.push({ src: s.file, dst: path.join(out, s.cls, name), seed: Math.floor(rng() * 2 ** 31), rel: `${s.cls}/${name}`, cls: s.cls });
+  }
+  for (const cls of new Set(sources.map((s) => s.cls))) await mkdir(path.join(out, cls), { recursive: true });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const j = jobs[next++];
+      await writeVariant(j.src, j.dst, rngFrom(j.seed));
+      const list = byClass.get(j.cls) ?? [];
+      list.push(j.rel);
+      byClass.set(j.cls, list);
+      if (next % 10000 === 0) process.stderr.write(`generated ${next}/${N}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return { byClass, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Runs one CLI command under GNU time; its last stdout line is the --json answer. */
+function runStage(stage: string, args: string[], dataDir: string): Promise<StageResult> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(TIME, ['-v', process.execPath, '--import', 'tsx', path.join(REPO_ROOT, 'main/cli/index.ts'), ...args, '--json'], {
+      cwd: REPO_ROOT, env: { ...process.env, BYOL_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const line = d.toString().trim().split('\n').at(-1);
+      if (line && !line.startsWith('\t')) process.stderr.write(`[${stage}] ${line.slice(0, 160)}\n`);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
+      if (code !== 0) return reject(new Error(`${stage} failed (exit ${code}):\n${stderr.slice(-3000)}\n${stdout.slice(-1000)}`));
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      resolve({ stage, seconds, peakMb: kb / 1024, summary: last.slice(0, 140) });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  if (!hasCifar) {
+    console.log('scale bench skipped: the shared CIFAR folder is absent');
+    return;
+  }
+  if (!existsSync(TIME)) {
+    console.log(`scale bench skipped: ${TIME} (GNU time) is needed to measure peak RSS`);
+    return;
+  }
+  const tmp = await tempDir('byol-scale-');
+  const folder = path.join(tmp.dir, 'images');
+  const project = path.join(tmp.dir, 'project');
+  const dataDir = path.join(tmp.dir, 'data');
+  console.log(`scale bench: N=${N}, seed ${SEED}, work folder ${tmp.dir}`);
+  try {
+    const gen = await generate(folder);
+    console.log(`generated ${N} images in ${gen.seconds.toFixed(1)} s`);
+    // 10 labels per class folder, paths relative to the source folder.
+    const csv = ['path,label'];
+    for (const [cls, files] of [...gen.byClass].sort()) for (const f of files.sort().slice(0, 10)) csv.push(`${f},${cls}`);
+    const csvFile = path.join(tmp.dir, 'labels.csv');
+    await writeFile(csvFile, csv.join('\n') + '\n');
+
+    const p = ['--project', project];
+    const stages: [string, string[]][] = [
+      ['ingest', ['ingest', folder, ...p]],
+      ['train', ['train', ...p, ...TRAIN_ARGS]],
+      ['embed', ['embed', ...p]],
+      ['map', ['map', ...p, '--seed', String(SEED)]],
+      ['label', ['label', ...p, '--csv', csvFile]],
+      ['propagate', ['propagate', ...p]],
+      ['export', ['export', ...p, '--out', path.join(tmp.dir, 'export')]],
+    ];
+    const results: StageResult[] = [];
+    for (const [stage, args] of stages) {
+      const r = await runStage(stage, args, dataDir);
+      console.log(`${stage}: ${r.seconds.toFixed(1)} s, peak RSS ${r.peakMb.toFixed(0)} MB — ${r.summary}`);
+      results.push(r);
+    }
+    printTable(`Scale: ${N} images through every stage (train: ${TRAIN_ARGS.join(' ')})`, results.map((r) => ({
+      stage: r.stage,
+      'wall s': r.seconds,
+      'peak RSS MB': r.peakMb,
+      'target MB': TARGET_MB,
+      'RSS / target': r.peakMb / TARGET_MB,
+      ok: r.peakMb <= TARGET_MB ? 'yes' : 'NO',
+    })));
+    const worst = Math.max(...results.map((r) => r.peakMb));
+    console.log(`\nLargest peak RSS: ${worst.toFixed(0)} MB (${worst <= TARGET_MB ? 'within' : 'OVER'} the ${TARGET_MB} MB target); total ${results.reduce((a, r) => a + r.seconds, 0).toFixed(0)} s after generation.`);
+  } finally {
+    if (process.env.SCALE_KEEP === '1') console.log(`kept ${tmp.dir}`);
+    else await tmp.cleanup();
+  }
+}
+
+await main();
