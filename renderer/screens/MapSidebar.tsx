@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { LabelsPanel } from '../labels/LabelsPanel';
+import { REVIEW_TABS } from '../review/tabs';
 import type { MapData } from '../state/map-store';
 import '../styles/labels.css';
 
@@ -21,6 +22,7 @@ export interface SidebarTab {
 /** The sidebar's panels, in order; adding one is one line here. */
 export const SIDEBAR_TABS: SidebarTab[] = [
   { id: 'labels', title: 'Labels', render: (ctx) => <LabelsPanel ctx={ctx} /> },
+  ...REVIEW_TABS,
 ];
 
 /** The Map tab's right-hand sidebar: tabs of panels, collapsible to a thin rail. */
