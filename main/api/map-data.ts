@@ -80,7 +80,7 @@ async function clusterSections(store: ProjectStore, row: Map<number, number>, n:
   const clusters: string[] = [];
   for (const c of counts) {
     if (c.cluster < 0) continue;
-    const idx = clusters.push(c.name ?? `cluster ${c.cluster + 1}`) - 1;
+    const idx = clusters.push(c.name ?? `Cluster ${c.cluster + 1}`) - 1;
     for (const id of await store.clusters.members(run.id, c.cluster)) {
       const i = row.get(id);
       if (i !== undefined) cluster[i] = idx;

@@ -36,8 +36,8 @@ export const PRESETS: readonly SettingsPreset[] = [
   {
     id: 'quick-cpu',
     label: 'Quick CPU',
-    description: 'Small CNN at 32 px, batch 64, Adam, 10-minute budget: a usable map on any laptop.',
-    settings: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: null, seed: 0, backend: 'auto', liveMapEvery: 5 },
+    description: 'Small CNN at 32 px, batch 64, Adam at 1e-3, 10-minute budget: a usable map on any laptop.',
+    settings: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: 1e-3, seed: 0, backend: 'auto', liveMapEvery: 5 },
   },
   {
     id: 'gpu-resnet18',

@@ -1,6 +1,6 @@
 /**
  * BYOL quality on the 2-core CPU path: ingest the shared CIFAR-10 5k folder, train the
- * `small` preset at 32 px on trainable wasm for BYOL_BENCH_MINUTES (default 20), and print
+ * `small` preset at 32 px with the Quick CPU settings on trainable wasm for BYOL_BENCH_MINUTES (default 20), and print
  * the curve of weighted-kNN top-1 (k=20, T=0.1, leave-one-out, folder = class) against
  * minutes trained, next to the random-init encoder of the same preset and seed (the
  * reference; target: ≥ 10 points above it). Also images/s, data stalls, peak RSS and
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { ingestFolder } from '../../main/dataset/ingest';
 import { indexLabels, knnLeaveOneOut } from '../../main/engine/eval/knn';
 import { createEncoder } from '../../main/engine/model/resnet';
-import { parseTrainConfig, type TrainConfigInput } from '../../main/engine/recipe/config';
+import { parseTrainConfig, TRAIN_PRESETS, type TrainConfigInput } from '../../main/engine/recipe/config';
 import { describeBackend, selectBackend } from '../../main/engine/trainer/backend';
 import { embedCache } from '../../main/engine/trainer/embed';
 import { listProjectImages } from '../../main/engine/trainer/project-images';
@@ -37,7 +37,9 @@ if (!hasCifar) {
 const MINUTES = Number(process.env.BYOL_BENCH_MINUTES ?? 20);
 const EVALS = Math.max(1, Number(process.env.BYOL_BENCH_EVALS ?? 5));
 const overrides = JSON.parse(process.env.BYOL_BENCH_CONFIG ?? '{}') as TrainConfigInput;
-const config: TrainConfigInput = { preset: 'small', imageSize: 32, epochs: 10_000, backend: 'wasm', seed: 0, ...overrides, minutes: MINUTES };
+// The app's Quick CPU preset (small, 32 px, Adam), trained for the whole budget on wasm.
+const quick = TRAIN_PRESETS.find((p) => p.id === 'quick-cpu')!.overrides;
+const config: TrainConfigInput = { ...quick, epochs: 10_000, backend: 'wasm', seed: 0, liveMapEvery: 0, ...overrides, minutes: MINUTES };
 const cfg = parseTrainConfig(config);
 const log = (m: string) => process.stderr.write(m + '\n');
 

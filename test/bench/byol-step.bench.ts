@@ -5,6 +5,10 @@
 // run and prints our time as a multiple of its time.
 //   npx tsx test/bench/byol-step.bench.ts            (BENCH_STEPS=3 timed steps each)
 //   BENCH_ONLY=small npx tsx test/bench/byol-step.bench.ts
+//   BENCH_PROFILE=1 BENCH_ONLY=resnet18 npx tsx test/bench/byol-step.bench.ts
+//     (wasm: per-phase and per-kernel time of the timed steps, no reference run;
+//      BENCH_PROFILE=shapes: one row per kernel and input shapes)
+//   BENCH_BATCH=64 (resnet18 batch, for quicker profiles), BENCH_NO_REF=1 (skip PyTorch)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +21,7 @@ import { createEncoder, type EncoderPreset } from '../../main/engine/model/resne
 import { emaUpdate } from '../../main/engine/recipe/ema';
 import { byolLoss } from '../../main/engine/recipe/loss';
 import { Sgd } from '../../main/engine/recipe/optim';
+import { resetWasmProfile, startWasmProfile, stopWasmProfile, type KernelStat } from '../../main/engine/backends/wasm-profile';
 import { SHARED_DIR } from '../helpers/paths';
 import { fmt, median, printTable } from './table';
 
@@ -24,12 +29,22 @@ const PY = '/usr/bin/python3';
 const REF = path.join(SHARED_DIR, 'bench/ref_byol_torch.py');
 const STEPS = Number(process.env.BENCH_STEPS ?? 3);
 const ONLY = process.env.BENCH_ONLY;
+const PROFILE_ROWS = Number(process.env.BENCH_PROFILE_ROWS ?? 30);
+const PROFILE = process.env.BENCH_PROFILE === '1' || process.env.BENCH_PROFILE === 'shapes';
+
+/** Wall ms per step phase, summed over the steps run while profiling. */
+const phases: Record<string, number> = {};
+function mark(t0: number, phase: string): number {
+  const t = performance.now();
+  phases[phase] = (phases[phase] ?? 0) + t - t0;
+  return t;
+}
 
 interface Run { backend: 'wasm' | 'cpu'; preset: EncoderPreset; batch: number; size: number; hidden: number; out: number; steps: number; warmup: number }
 
 const RUNS: Run[] = [
   { backend: 'wasm', preset: 'small', batch: 128, size: 32, hidden: 512, out: 128, steps: STEPS, warmup: 1 },
-  { backend: 'wasm', preset: 'resnet18', batch: 128, size: 32, hidden: 1024, out: 256, steps: STEPS, warmup: 1 },
+  { backend: 'wasm', preset: 'resnet18', batch: Number(process.env.BENCH_BATCH ?? 128), size: 32, hidden: 1024, out: 256, steps: STEPS, warmup: 1 },
   // The pure-JS backend is hundreds of times slower: a tiny batch, one step, no warm-up.
   { backend: 'cpu', preset: 'small', batch: 2, size: 32, hidden: 512, out: 128, steps: 1, warmup: 0 },
 ];
@@ -46,16 +61,23 @@ function pytorch(batch: number, size: number): { ms: number } | { skip: string }
 
 function byolStep(n: { enc: Network; proj: Network; pred: Network; tEnc: Network; tProj: Network }, opt: Sgd, x: tf.Tensor4D): number {
   const online = [...n.enc.trainable, ...n.proj.trainable, ...n.pred.trainable];
+  let t = performance.now();
   const [z1, z2] = tf.tidy(() => tf.split(n.tProj.apply(n.tEnc.apply(x, { training: true }), { training: true }), 2) as tf.Tensor2D[]);
+  t = mark(t, 'target forward');
   const { value, grads } = tf.variableGrads(() => {
     const p = n.pred.apply(n.proj.apply(n.enc.apply(x, { training: true }), { training: true }), { training: true });
     const [p1, p2] = tf.split(p, 2) as tf.Tensor2D[];
-    return byolLoss(p1, p2, z1, z2);
+    const l = byolLoss(p1, p2, z1, z2);
+    t = mark(t, 'online forward');
+    return l;
   }, online);
+  t = mark(t, 'backward');
   const ordered = online.map((v) => grads[v.name]);
   opt.step(online, ordered, 0.06);
+  t = mark(t, 'optimizer');
   emaUpdate([...n.tEnc.trainable, ...n.tProj.trainable], [...n.enc.trainable, ...n.proj.trainable], 0.99);
   const loss = value.dataSync()[0]; // also waits for the step to finish
+  mark(t, 'EMA');
   tf.dispose([value, z1, z2, ...ordered]);
   return loss;
 }
@@ -72,6 +94,10 @@ async function timeRun(r: Run): Promise<{ ms: number; cpuMs: number; cpuShare: n
     for (let i = 0; i < r.warmup; i++) byolStep(nets, opt, x); // operator creation, optimizer slots
     // The optimizer creates its slots in the first step; count leaks after it.
     const before = r.warmup ? tf.memory().numTensors : NaN;
+    const profile = PROFILE && sel.backend === 'wasm';
+    if (profile) startWasmProfile(process.env.BENCH_PROFILE === 'shapes');
+    resetWasmProfile();
+    for (const k of Object.keys(phases)) delete phases[k];
     const times: number[] = [];
     const cpu0 = process.cpuUsage();
     let loss = NaN;
@@ -81,6 +107,7 @@ async function timeRun(r: Run): Promise<{ ms: number; cpuMs: number; cpuShare: n
       times.push(performance.now() - t0);
     }
     const cpu = process.cpuUsage(cpu0);
+    if (profile) printProfile(r, stopWasmProfile(), times.reduce((a, b) => a + b, 0));
     const wall = times.reduce((a, b) => a + b, 0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     return { ms: median(times), cpuMs: cpuMs / r.steps, cpuShare: cpuMs / wall, threads: sel.threads, leaked: tf.memory().numTensors - before, loss };
@@ -91,9 +118,19 @@ async function timeRun(r: Run): Promise<{ ms: number; cpuMs: number; cpuShare: n
   }
 }
 
+function printProfile(r: Run, kernels: KernelStat[], totalMs: number): void {
+  const per = (ms: number) => fmt(ms / r.steps, 0);
+  const share = (ms: number) => `${fmt((100 * ms) / totalMs, 1)}%`;
+  printTable(`${r.preset} b${r.batch}: step phases (ms/step)`, Object.entries(phases).map(([phase, ms]) => ({ phase, ms: per(ms), share: share(ms) })));
+  const inKernels = kernels.reduce((a, k) => a + k.ms, 0);
+  const rows = kernels.slice(0, PROFILE_ROWS).map((k) => ({ kernel: k.key, calls: String(k.calls / r.steps), 'ms/step': per(k.ms), share: share(k.ms) }));
+  rows.push({ kernel: 'outside kernels (JS, tape)', calls: '', 'ms/step': per(totalMs - inKernels), share: share(totalMs - inKernels) });
+  printTable(`${r.preset} b${r.batch}: wasm kernels by self time (top ${PROFILE_ROWS})`, rows);
+}
+
 const runs = RUNS.filter((r) => !ONLY || r.preset === ONLY || r.backend === ONLY);
 console.log(`BYOL step benchmark: ${os.cpus()[0]?.model ?? 'cpu'} ×${os.availableParallelism()}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-const ref = runs.some((r) => r.preset === 'resnet18') ? pytorch(128, 32) : { skip: 'no resnet18 run selected' };
+const ref = PROFILE ? { skip: 'profile mode' } : process.env.BENCH_NO_REF === '1' ? { skip: 'BENCH_NO_REF=1' } : runs.some((r) => r.preset === 'resnet18') ? pytorch(128, 32) : { skip: 'no resnet18 run selected' };
 if ('skip' in ref) console.log(`PyTorch reference skipped: ${ref.skip}`);
 else console.log(`PyTorch reference (${os.availableParallelism()} threads, ResNet-18 CIFAR stem, batch 128, 32 px): ${fmt(ref.ms, 0)} ms/step`);
 

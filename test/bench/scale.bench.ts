@@ -7,6 +7,8 @@
  *
  * Env: SCALE_N (100000), SCALE_SEED (1), SCALE_PRESET (small), SCALE_IMAGE_SIZE (16),
  * SCALE_BATCH (256), SCALE_EPOCHS (1), SCALE_BACKEND (auto), SCALE_KEEP=1 keeps the folder.
+ * SCALE_REUSE=<work folder> (kept by an earlier run) skips generation, and SCALE_FROM=<stage>
+ * starts there, for resuming a long run that was interrupted after its ingest.
  * Run: npx tsx test/bench/scale.bench.ts
  */
 import { spawn } from 'node:child_process';
@@ -71,6 +73,13 @@ async function generate(out: string): Promise<{ byClass: Map<string, string[]>; 
   return { byClass, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** The class folders of an earlier run's generated images. */
+async function listFolder(out: string): Promise<{ byClass: Map<string, string[]>; seconds: number }> {
+  const byClass = new Map<string, string[]>();
+  for (const cls of (await readdir(out)).sort()) byClass.set(cls, (await readdir(path.join(out, cls))).map((f) => `${cls}/${f}`));
+  return { byClass, seconds: 0 };
+}
+
 /** Runs one CLI command under GNU time; its last stdout line is the --json answer. */
 function runStage(stage: string, args: string[], dataDir: string): Promise<StageResult> {
   return new Promise((resolve, reject) => {
@@ -106,14 +115,15 @@ async function main(): Promise<void> {
     console.log(`scale bench skipped: ${TIME} (GNU time) is needed to measure peak RSS`);
     return;
   }
-  const tmp = await tempDir('byol-scale-');
+  const reuse = process.env.SCALE_REUSE;
+  const tmp = reuse ? { dir: path.resolve(reuse), cleanup: async () => undefined } : await tempDir('byol-scale-');
   const folder = path.join(tmp.dir, 'images');
   const project = path.join(tmp.dir, 'project');
   const dataDir = path.join(tmp.dir, 'data');
   console.log(`scale bench: N=${N}, seed ${SEED}, work folder ${tmp.dir}`);
   try {
-    const gen = await generate(folder);
-    console.log(`generated ${N} images in ${gen.seconds.toFixed(1)} s`);
+    const gen = reuse ? await listFolder(folder) : await generate(folder);
+    console.log(reuse ? `reusing ${gen.byClass.size} class folders in ${folder}` : `generated ${N} images in ${gen.seconds.toFixed(1)} s`);
     // 10 labels per class folder, paths relative to the source folder.
     const csv = ['path,label'];
     for (const [cls, files] of [...gen.byClass].sort()) for (const f of files.sort().slice(0, 10)) csv.push(`${f},${cls}`);
@@ -131,7 +141,8 @@ async function main(): Promise<void> {
       ['export', ['export', ...p, '--out', path.join(tmp.dir, 'export')]],
     ];
     const results: StageResult[] = [];
-    for (const [stage, args] of stages) {
+    const from = Math.max(0, stages.findIndex(([name]) => name === (process.env.SCALE_FROM ?? 'ingest')));
+    for (const [stage, args] of stages.slice(from)) {
       const r = await runStage(stage, args, dataDir);
       console.log(`${stage}: ${r.seconds.toFixed(1)} s, peak RSS ${r.peakMb.toFixed(0)} MB — ${r.summary}`);
       results.push(r);

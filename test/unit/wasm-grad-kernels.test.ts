@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setFilterGradChunkLimits } from '../../main/engine/backends/wasm-filter-grad';
 import { enableTrainableWasm, inputGradFallbacks, TRAINABLE_WASM_KERNELS } from '../../main/engine/backends/wasm-grad-kernels';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -75,6 +76,29 @@ describe('wasm conv gradient kernels', () => {
       expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(buffersBefore);
       const [cx, cw] = await convGrads('cpu', c, xv, wv);
       expect(relErr(wx, cx), 'dx').toBeLessThan(1e-4);
+      expect(relErr(ww, cw), 'dW').toBeLessThan(1e-4);
+    });
+  }
+
+  // The filter gradient sums GEMMs over chunks of output rows, or of images within a row
+  // when one row of the whole batch is too long; tiny limits force both splits here.
+  const CHUNKED: [string, Case, { chunk: number; packed: number }][] = [
+    ['row chunks', { name: '', x: [3, 9, 10, 4], w: [3, 3, 4, 5], s: 1, pad: 'same' }, { chunk: 36 * 60, packed: 5 * 60 }],
+    ['image chunks, stride 2', { name: '', x: [5, 9, 8, 3], w: [3, 3, 3, 4], s: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] }, { chunk: 27 * 7, packed: 4 * 7 }],
+    ['image chunks, 1x1 stride 2', { name: '', x: [4, 8, 8, 4], w: [1, 1, 4, 6], s: 2, pad: 'valid' }, { chunk: 4 * 6, packed: 6 * 6 }],
+  ];
+  for (const [name, c, lim] of CHUNKED) {
+    it(`filter gradient over several chunks matches cpu: ${name}`, async () => {
+      const xv = randomData(c.x, 31);
+      const wv = randomData(c.w, 32);
+      const prev = setFilterGradChunkLimits(lim);
+      let ww: Float32Array;
+      try {
+        [, ww] = await convGrads('wasm', c, xv, wv);
+      } finally {
+        setFilterGradChunkLimits(prev);
+      }
+      const [, cw] = await convGrads('cpu', c, xv, wv);
       expect(relErr(ww, cw), 'dW').toBeLessThan(1e-4);
     });
   }

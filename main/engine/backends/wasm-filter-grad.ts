@@ -7,31 +7,65 @@
 // is huge while the result is tiny, a shape XNNPACK handles badly: it does not block the
 // reduction, so the operand it packs is streamed from memory once per row tile. (Writing
 // the gradient as one convolution, x as images and dy as the filter, runs at a third of
-// forward speed for exactly that reason.) So we cut N into chunks that keep both operands
-// in cache and sum the chunk products. The left operand is gathered per chunk:
-//  - large maps ("flat"): x is split into s×s stride phases laid out channel-major over
-//    the grid q = (b, i, j) of size B×Hq×Wq that dy is embedded in (zeros past Ho×Wo).
-//    Each tap then reads its phase shifted by one flat offset, and dy's zeros cancel the
-//    terms that wrapped across a row or image edge, so a row is one contiguous copy.
-//  - small maps ("gathered"): the padding of that grid would waste too many FLOPs, so
-//    each tap's window is gathered explicitly.
+// forward speed for exactly that reason.) So we cut N into chunks of whole output rows
+// that keep both operands in cache and sum the chunk products.
+//
+// The left operand has to be gathered (im2col, 9× the size of x for a 3×3 kernel) in
+// JavaScript, on one thread, while XNNPACK's other threads wait; gathering pixel by pixel
+// took 13–19% of the kernel's time in profiles. So the reduction is ordered (oh, ow, b),
+// batch innermost, and x is first transposed to [Ci, H, W, B]: then a tap's window over
+// one output row is a single contiguous run of Wo·B floats (stride 1) or Wo runs of B
+// floats (stride 2), copied with memmove instead of a scalar loop per pixel.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type * as tf from '@tensorflow/tfjs';
 import { alloc, conv2d, f32Index, free, heapF32, run, type WasmBackend } from './wasm-heap';
 
-/** Floats per chunk of the gathered left operand (~16 MB). */
-const CHUNK_FLOATS = 1 << 22;
-/** Floats per chunk of the right operand, which XNNPACK packs and re-reads per row tile. */
-const PACKED_FLOATS = 1 << 18;
+const limits = {
+  /** Floats per chunk of the gathered left operand (~32 MB). */
+  chunk: 1 << 23,
+  /**
+   * Floats per chunk of the right operand, which XNNPACK packs and re-reads per row tile.
+   * Up to ~4 MB its GEMMs still run at the forward convolution's rate; fewer, larger
+   * chunks save XNNPACK setup and thread wake-ups, which cost ~1 ms per call.
+   */
+  packed: 1 << 20,
+};
 
 /**
- * Up to this many output pixels per image the flat grid's padding (a 16×16 map becomes
- * 18×18: +27% GEMM work) costs more than gathering each tap's window.
+ * For tests: sets the chunk limits (in floats) so small shapes span several chunks.
+ * Returns the previous limits.
  */
-const SMALL_MAP = 256;
+export function setFilterGradChunkLimits(next: { chunk: number; packed: number }): { chunk: number; packed: number } {
+  const prev = { ...limits };
+  Object.assign(limits, next);
+  return prev;
+}
 
-export function filterGrad(b: WasmBackend, x: TensorInfo, dy: TensorInfo, ci: tf.backend_util.Conv2DInfo): TensorInfo {
-  return ci.outHeight * ci.outWidth <= SMALL_MAP ? filterGradGathered(b, x, dy, ci) : filterGradFlat(b, x, dy, ci);
+/** Transpose tile edge: 16 floats are one 64-byte cache line on both sides. */
+const TILE = 16;
+
+/** x [B, P, C] → [C, P, B] (P = H·W pixels), tiled so reads and writes both stay in cache lines. */
+function transposeBatchInnermost(heap: Float32Array, src: number, dst: number, B: number, P: number, C: number): void {
+  const rowOut = P * B;
+  for (let p = 0; p < P; p++) {
+    for (let c0 = 0; c0 < C; c0 += TILE) {
+      const c1 = Math.min(C, c0 + TILE);
+      for (let b0 = 0; b0 < B; b0 += TILE) {
+        const b1 = Math.min(B, b0 + TILE);
+        for (let bi = b0; bi < b1; bi++) {
+          let s = src + (bi * P + p) * C + c0;
+          let d = dst + (c0 * P + p) * B + bi;
+          for (let c = c0; c < c1; c++, s++, d += rowOut) heap[d] = heap[s];
+        }
+      }
+    }
+  }
+}
+
+/** Copies n floats (short runs element by element: copyWithin's call costs more). */
+function copy(heap: Float32Array, dst: number, src: number, n: number): void {
+  if (n >= 32) heap.copyWithin(dst, src, src + n);
+  else for (let k = 0; k < n; k++) heap[dst + k] = heap[src + k];
 }
 
 /**
@@ -54,177 +88,90 @@ function accumulate(b: WasmBackend, acc: TensorInfo | undefined, out: TensorInfo
   return acc;
 }
 
-function finish(b: WasmBackend, acc: TensorInfo, kh: number, kw: number, C: number, Co: number): TensorInfo {
-  const result = run('Reshape', b, { x: acc }, { shape: [kh, kw, C, Co] });
-  free(b, acc);
-  return result;
+interface Geometry {
+  B: number; H: number; W: number; C: number; Co: number;
+  kh: number; kw: number; sh: number; sw: number; Ho: number; Wo: number; pt: number; pl: number;
 }
 
-/**
- * Small maps: gather every tap's window explicitly (no padded grid), one row of the left
- * operand per (tap, channel) over the valid output pixels of a chunk of whole images.
- */
-function filterGradGathered(b: WasmBackend, x: TensorInfo, dy: TensorInfo, ci: tf.backend_util.Conv2DInfo): TensorInfo {
-  const [B, H, W, C] = x.shape;
-  const Co = dy.shape[3];
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: Ho, outWidth: Wo } = ci;
-  const { top: pt, left: pl } = ci.padInfo;
-  const Hp = (Ho - 1) * sh + kh;
-  const Wp = (Wo - 1) * sw + kw;
-  // xT[c][b][hp][wp]: zero-padded, channel-major.
-  const xT = alloc(b, [C * B * Hp * Wp]);
-  {
-    const heap = heapF32(b);
-    const t = f32Index(b, xT);
-    const xs = f32Index(b, x);
-    heap.fill(0, t, t + C * B * Hp * Wp);
-    for (let bi = 0; bi < B; bi++) {
-      for (let h = 0; h < H; h++) {
-        const hp = h + pt;
-        if (hp >= Hp) break;
-        const n = Math.min(W, Wp - pl);
-        const rowSrc = xs + (bi * H + h) * W * C;
-        const dst0 = t + (bi * Hp + hp) * Wp + pl;
-        for (let ch = 0; ch < C; ch++) {
-          const dst = dst0 + ch * B * Hp * Wp;
-          let src = rowSrc + ch;
-          for (let w = 0; w < n; w++, src += C) heap[dst + w] = heap[src];
+/** A chunk: output rows [oh0, oh0+nr) of images [b0, b0+nb). */
+interface Chunk { oh0: number; nr: number; b0: number; nb: number }
+
+/** Left operand rows (ky, kx, c), each over the chunk's (oh, ow, b) in that order. */
+function gatherLeft(heap: Float32Array, dst: number, xT: number, g: Geometry, k: Chunk): void {
+  const { B, H, W, C, kh, kw, sh, sw, Wo, pt, pl } = g;
+  const len = k.nr * Wo * k.nb;
+  const whole = k.nb === B && sw === 1;
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) {
+      // Output columns whose input column lies inside the image (the rest read padding).
+      const w0 = kx - pl;
+      const owLo = Math.max(0, Math.ceil(-w0 / sw));
+      const owHi = Math.min(Wo, Math.floor((W - 1 - w0) / sw) + 1);
+      for (let c = 0; c < C; c++, dst += len) {
+        for (let r = 0; r < k.nr; r++) {
+          const out = dst + r * Wo * k.nb;
+          const h = (k.oh0 + r) * sh + ky - pt;
+          if (h < 0 || h >= H || owHi <= owLo) {
+            heap.fill(0, out, out + Wo * k.nb);
+            continue;
+          }
+          const row = xT + (c * H + h) * W * B + k.b0;
+          if (owLo > 0) heap.fill(0, out, out + owLo * k.nb);
+          if (owHi < Wo) heap.fill(0, out + owHi * k.nb, out + Wo * k.nb);
+          if (whole) {
+            copy(heap, out + owLo * B, row + (owLo + w0) * B, (owHi - owLo) * B);
+          } else {
+            for (let ow = owLo; ow < owHi; ow++) copy(heap, out + ow * k.nb, row + (ow * sw + w0) * B, k.nb);
+          }
         }
       }
     }
   }
-  const M = kh * kw * C;
-  const pix = Ho * Wo;
-  const imgs = Math.max(1, Math.min(B, Math.floor(Math.min(CHUNK_FLOATS / M, PACKED_FLOATS / Co) / pix)));
+}
+
+/** Right operand: dy rows in the same (oh, ow, b) order. */
+function gatherRight(heap: Float32Array, dst: number, dy: number, g: Geometry, k: Chunk): void {
+  const { Ho, Wo, Co } = g;
+  for (let r = 0; r < k.nr; r++) {
+    for (let ow = 0; ow < Wo; ow++) {
+      for (let bi = 0; bi < k.nb; bi++, dst += Co) copy(heap, dst, dy + (((k.b0 + bi) * Ho + k.oh0 + r) * Wo + ow) * Co, Co);
+    }
+  }
+}
+
+export function filterGrad(b: WasmBackend, x: TensorInfo, dy: TensorInfo, ci: tf.backend_util.Conv2DInfo): TensorInfo {
+  const [B, H, W, C] = x.shape;
+  const g: Geometry = {
+    B, H, W, C, Co: dy.shape[3], kh: ci.filterHeight, kw: ci.filterWidth, sh: ci.strideHeight, sw: ci.strideWidth,
+    Ho: ci.outHeight, Wo: ci.outWidth, pt: ci.padInfo.top, pl: ci.padInfo.left,
+  };
+  const M = g.kh * g.kw * C;
+  const maxK = Math.max(1, Math.min(limits.chunk / M, limits.packed / g.Co));
+  // Whole batches per output row where they fit; more rows per chunk if those fit too.
+  const nb = Math.max(1, Math.min(B, Math.floor(maxK / g.Wo)));
+  const nr = Math.max(1, Math.min(g.Ho, Math.floor(maxK / (g.Wo * nb))));
+  const xT = alloc(b, [C, H, W, B]);
+  transposeBatchInnermost(heapF32(b), f32Index(b, x), f32Index(b, xT), B, H * W, C);
   let acc: TensorInfo | undefined;
   try {
-    for (let b0 = 0; b0 < B; b0 += imgs) {
-      const nb = Math.min(imgs, B - b0);
-      const len = nb * pix;
-      const aT = alloc(b, [1, M, 1, len]);
-      const bT = alloc(b, [1, 1, len, Co]);
-      const heap = heapF32(b);
-      let dst = f32Index(b, aT);
-      const t = f32Index(b, xT);
-      for (let ky = 0; ky < kh; ky++) {
-        for (let kx = 0; kx < kw; kx++) {
-          for (let ch = 0; ch < C; ch++) {
-            for (let bi = b0; bi < b0 + nb; bi++) {
-              const img = t + ((ch * B + bi) * Hp + ky) * Wp + kx;
-              for (let oh = 0; oh < Ho; oh++) {
-                const row = img + oh * sh * Wp;
-                if (sw === 1 && Wo >= 16) {
-                  heap.copyWithin(dst, row, row + Wo);
-                  dst += Wo;
-                } else {
-                  for (let ow = 0; ow < Wo; ow++) heap[dst++] = heap[row + ow * sw];
-                }
-              }
-            }
-          }
-        }
+    for (let b0 = 0; b0 < B; b0 += nb) {
+      for (let oh0 = 0; oh0 < g.Ho; oh0 += nr) {
+        const k: Chunk = { oh0, nr: Math.min(nr, g.Ho - oh0), b0, nb: Math.min(nb, B - b0) };
+        const len = k.nr * g.Wo * k.nb;
+        const aT = alloc(b, [1, M, 1, len]);
+        const bT = alloc(b, [1, 1, len, g.Co]);
+        const heap = heapF32(b);
+        gatherLeft(heap, f32Index(b, aT), f32Index(b, xT), g, k);
+        gatherRight(heap, f32Index(b, bT), f32Index(b, dy), g, k);
+        const out = gemm(b, aT, bT);
+        free(b, aT, bT);
+        acc = accumulate(b, acc, out);
       }
-      const d = f32Index(b, dy) + b0 * pix * Co;
-      heap.copyWithin(f32Index(b, bT), d, d + len * Co);
-      const out = gemm(b, aT, bT);
-      free(b, aT, bT);
-      acc = accumulate(b, acc, out);
     }
   } finally {
     free(b, xT);
   }
-  return finish(b, acc!, kh, kw, C, Co);
-}
-
-/** Large maps: the flat-grid form described at the top of this file. */
-function filterGradFlat(b: WasmBackend, x: TensorInfo, dy: TensorInfo, ci: tf.backend_util.Conv2DInfo): TensorInfo {
-  const [B, H, W, C] = x.shape;
-  const Co = dy.shape[3];
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: Ho, outWidth: Wo } = ci;
-  const { top: pt, left: pl } = ci.padInfo;
-  // Phase grid: dy's rows plus room for the largest tap shift.
-  const Hq = Ho + Math.floor((kh - 1) / sh);
-  const Wq = Wo + Math.floor((kw - 1) / sw);
-  const NQ = B * Hq * Wq;
-  // The last q whose dy is non-zero; every tap's read stays inside the grid up to it.
-  const Qeff = (B - 1) * Hq * Wq + (Ho - 1) * Wq + Wo;
-  const phases = sh * sw;
-
-  // xP[phase][c][q]: stride phases of padded x, channel-major.
-  const xP = alloc(b, [phases * C * NQ]);
-  {
-    const heap = heapF32(b);
-    const base = f32Index(b, xP);
-    const xs = f32Index(b, x);
-    heap.fill(0, base, base + phases * C * NQ);
-    for (let bi = 0; bi < B; bi++) {
-      for (let h = 0; h < H; h++) {
-        const hp = h + pt;
-        const a = hp % sh;
-        const i = (hp - a) / sh;
-        if (i >= Hq) continue; // rows no output reads
-        const rowSrc = xs + (bi * H + h) * W * C;
-        // Per phase column: channel-major writes are contiguous runs over j, while the
-        // strided reads stay inside one image row (W·C floats, in L1).
-        for (let c = 0; c < sw; c++) {
-          const w0 = (((c - pl) % sw) + sw) % sw;
-          const j0 = (w0 + pl - c) / sw;
-          const n = Math.min(Math.ceil((W - w0) / sw), Wq - j0);
-          if (n <= 0) continue;
-          const dst0 = base + (a * sw + c) * C * NQ + (bi * Hq + i) * Wq + j0;
-          const step = sw * C;
-          for (let ch = 0; ch < C; ch++) {
-            const dst = dst0 + ch * NQ;
-            let src = rowSrc + w0 * C + ch;
-            for (let k = 0; k < n; k++, src += step) heap[dst + k] = heap[src];
-          }
-        }
-      }
-    }
-  }
-
-  const M = kh * kw * C;
-  const Kc = Math.max(256, Math.min(Qeff, Math.floor(CHUNK_FLOATS / M), Math.floor(PACKED_FLOATS / Co)));
-  let acc: TensorInfo | undefined;
-  try {
-    for (let q0 = 0; q0 < Qeff; q0 += Kc) {
-      const len = Math.min(Kc, Qeff - q0);
-      const aT = alloc(b, [1, M, 1, len]);
-      const bT = alloc(b, [1, 1, len, Co]);
-      const heap = heapF32(b);
-      const ai = f32Index(b, aT);
-      const bi0 = f32Index(b, bT);
-      const xb = f32Index(b, xP);
-      // Left operand: row (ky,kx,c) = phase row c shifted by the tap's flat offset.
-      let row = ai;
-      for (let ky = 0; ky < kh; ky++) {
-        for (let kx = 0; kx < kw; kx++) {
-          const phase = (ky % sh) * sw + (kx % sw);
-          const off = Math.floor(ky / sh) * Wq + Math.floor(kx / sw);
-          let src = xb + phase * C * NQ + q0 + off;
-          for (let ch = 0; ch < C; ch++, src += NQ, row += len) heap.copyWithin(row, src, src + len);
-        }
-      }
-      // Right operand: dy rows of the grid, zero where the grid is padding.
-      heap.fill(0, bi0, bi0 + len * Co);
-      const dys = f32Index(b, dy);
-      for (let q = q0; q < q0 + len; ) {
-        const j = q % Wq;
-        const i = Math.floor(q / Wq) % Hq;
-        const rowEnd = q - j + Wq;
-        if (i < Ho && j < Wo) {
-          const n = Math.min(Wo - j, q0 + len - q);
-          const src = dys + ((Math.floor(q / (Wq * Hq)) * Ho + i) * Wo + j) * Co;
-          heap.copyWithin(bi0 + (q - q0) * Co, src, src + n * Co);
-        }
-        q = rowEnd;
-      }
-      const out = gemm(b, aT, bT);
-      free(b, aT, bT);
-      acc = accumulate(b, acc, out);
-    }
-  } finally {
-    free(b, xP);
-  }
-  return finish(b, acc!, kh, kw, C, Co);
+  const result = run('Reshape', b, { x: acc! }, { shape: [g.kh, g.kw, C, g.Co] });
+  free(b, acc);
+  return result;
 }
