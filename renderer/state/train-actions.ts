@@ -10,20 +10,8 @@ const set = useTrain.setState;
 const get = useTrain.getState;
 
 export function toPoint(p: TrainProgress): TrainPoint {
-  return {
-    epoch: p.epoch,
-    epochs: p.epochs,
-    step: p.step,
-    totalSteps: p.totalSteps,
-    loss: p.loss,
-    lossAvg: p.lossAvg,
-    imagesPerSecond: p.imagesPerSecond,
-    lr: p.lr,
-    tau: p.tau,
-    etaSeconds: p.etaSeconds,
-    stdRatio: p.collapse?.stdRatio ?? NaN,
-    pairCosine: p.collapse?.meanPairCosine ?? NaN,
-  };
+  const { collapse, warning: _w, elapsedSeconds: _e, stallMs: _s, ...rest } = p;
+  return { ...rest, stdRatio: collapse?.stdRatio ?? NaN, pairCosine: collapse?.meanPairCosine ?? NaN };
 }
 
 export function toBackend(b: TrainBackendInfo): BackendInfo {

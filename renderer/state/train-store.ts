@@ -1,24 +1,16 @@
 import { create } from 'zustand';
+import type { TrainProgress } from '../../preload/contract';
 import { loadSettings, saveSettings, type TrainSettings } from './train-settings';
 
-/** One progress report, flattened for the charts and readouts. */
-export interface TrainPoint {
-  epoch: number;
-  epochs: number;
-  step: number;
-  totalSteps: number;
-  loss: number;
-  /** Moving average of the loss, the line worth reading when single steps are noisy. */
-  lossAvg: number;
-  imagesPerSecond: number;
-  lr: number;
-  tau: number;
-  etaSeconds: number | null;
-  /** Collapse monitor: per-dimension std ÷ 1/√d (≈ 1 healthy, → 0 collapsed). */
+/**
+ * One progress report, flattened for the charts and readouts: the contract's fields, with
+ * the collapse monitor's two numbers lifted out (stdRatio ≈ 1 healthy, → 0 collapsed;
+ * pairCosine ≈ 0 spread, → 1 collapsed).
+ */
+export type TrainPoint = Omit<TrainProgress, 'collapse' | 'warning' | 'elapsedSeconds' | 'stallMs'> & {
   stdRatio: number;
-  /** Collapse monitor: mean cosine of random pairs (≈ 0 spread, → 1 collapsed). */
   pairCosine: number;
-}
+};
 
 export interface BackendInfo {
   backend: string;

@@ -4,10 +4,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { REPO_ROOT } from '../helpers/paths';
+import { hasCifar, REPO_ROOT } from '../helpers/paths';
 
 /** Shared by the map's browser test and frame benchmark: build the demo, serve it, open Chromium. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why a serve-mode browser test of the built renderer on CIFAR images cannot run here, or null. */
+export function serveTestBlocker(): string | null {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (!existsSync(path.join(REPO_ROOT, 'out/renderer/index.html'))) return 'out/renderer/index.html is missing; run `npm run build:renderer` first';
+  return hasCifar ? null : 'the shared CIFAR sample is not present';
+}
+
 const SRC = path.join(REPO_ROOT, 'renderer/map');
 const OUT = path.join(REPO_ROOT, 'out/map-demo');
 

@@ -7,28 +7,20 @@
  * Jobs are started over the contract's WebSocket, exactly as the UI's buttons do, so the page
  * receives the same event stream it would when the user starts them.
  */
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
-import { CHROMIUM } from './map-harness';
+import { CIFAR_DIR, tempDir } from '../helpers/paths';
+import { CHROMIUM, serveTestBlocker } from './map-harness';
 import { startServe, type Serve } from './serve-process';
 
-const INDEX = path.join(REPO_ROOT, 'out/renderer/index.html');
 const PER_CLASS = Number(process.env.LONGTASK_PER_CLASS ?? 50); // 500 images
 const LIMIT_MS = 100;
 
-const missing = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is not installed (apt-get install chromium, or set CHROMIUM_PATH)`
-  : !existsSync(INDEX)
-    ? 'out/renderer/index.html is missing; run `npm run build:renderer` first'
-    : !hasCifar
-      ? 'the shared CIFAR sample is not present'
-      : null;
+const missing = serveTestBlocker();
 if (missing) console.log(`skipping the long-task test: ${missing}`);
 
 interface LongTask { start: number; duration: number; name: string }

@@ -3,28 +3,20 @@
  * `main/serve`, trained from the browser on the trainable wasm backend with a tiny config.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
+import { CIFAR_DIR, REPO_ROOT, tempDir } from '../helpers/paths';
+import { CHROMIUM, serveTestBlocker } from './map-harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const INDEX = path.join(REPO_ROOT, 'out/renderer/index.html');
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse'];
 const PER_CLASS = 8;
 
-const missing = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is not installed (apt-get install chromium, or set CHROMIUM_PATH)`
-  : !existsSync(INDEX)
-    ? 'out/renderer/index.html is missing; run `npm run build:renderer` first'
-    : !hasCifar
-      ? 'the shared CIFAR sample is not present'
-      : null;
+const missing = serveTestBlocker();
 if (missing) console.log(`skipping the serve-mode training test: ${missing}`);
 
 let tmp: { dir: string; cleanup: () => Promise<void> };

@@ -1,16 +1,7 @@
 import type { z } from 'zod';
 
-/** mulberry32: a tiny seeded generator, so a failing fuzz case can be replayed from its seed. */
-export function rngFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** mulberry32 (the map demo's): a tiny seeded generator, so a failing fuzz case can be replayed from its seed. */
+export { mulberry32 as rngFrom } from '../../renderer/map/demo-data';
 
 export type Rng = () => number;
 export const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
