@@ -161,15 +161,9 @@ describe.skipIf(missing !== null)('the UI stays responsive while jobs run (serve
     for (const r of rows) console.log(`longtasks: ${r.phase} on the ${r.tab} tab, ${r.seconds.toFixed(1)} s: ${r.count} long tasks, longest ${r.longest.toFixed(0)} ms`);
     console.log(`longtasks: longest main-thread task over the whole run ${Math.max(0, ...tasks.map((t) => t.duration)).toFixed(0)} ms (${tasks.length} tasks ≥ 50 ms)`);
     expect(problems).toEqual([]);
-    // Long tasks are wall time: on a machine whose cores are oversubscribed the renderer waits
-    // for a CPU inside its tasks, which says nothing about the UI. Then the figures are printed only.
-    const load = os.loadavg()[0];
-    const cores = os.cpus().length;
-    if (load > cores * 1.5 && !process.env.LONGTASK_STRICT) {
-      console.log(`longtasks: not asserting the ${LIMIT_MS} ms limit: load average ${load.toFixed(1)} on ${cores} cores (set LONGTASK_STRICT=1 to assert anyway)`);
-    } else {
-      for (const r of rows) expect(r.longest, `${r.phase} on the ${r.tab} tab`).toBeLessThanOrEqual(LIMIT_MS);
-    }
+    // The trainer runs below normal priority (train-worker.ts), so even on a busy 2-core
+    // machine the renderer gets a core when it needs one: the limit is always asserted.
+    for (const r of rows) expect(r.longest, `${r.phase} on the ${r.tab} tab`).toBeLessThanOrEqual(LIMIT_MS);
     await page.close();
   }, 600_000);
 });
