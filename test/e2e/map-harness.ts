@@ -16,6 +16,16 @@ export function serveTestBlocker(): string | null {
   return hasCifar ? null : 'the shared CIFAR sample is not present';
 }
 
+/** out/renderer is rebuilt when any renderer or contract source is newer than it. */
+export function rendererStale(): boolean {
+  const index = path.join(REPO_ROOT, 'out/renderer/index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs > built));
+  return newer(path.join(REPO_ROOT, 'renderer')) || newer(path.join(REPO_ROOT, 'preload'));
+}
+
 const SRC = path.join(REPO_ROOT, 'renderer/map');
 const OUT = path.join(REPO_ROOT, 'out/map-demo');
 

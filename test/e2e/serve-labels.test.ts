@@ -7,7 +7,7 @@
  * Every count is checked in the UI and again through the API over the WebSocket.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,13 +20,12 @@ import { ProjectStore } from '../../main/store/project-store';
 import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
 import { pixelEmbeddings } from '../helpers/pixel-embeddings';
 import { runCli } from '../helpers/run-cli';
-import { launchWithWebGL } from './map-harness';
+import { launchWithWebGL, rendererStale } from './map-harness';
 import { startServe, type Serve } from './serve-process';
 
 const PER_CLASS = 20;
 const W = 1400, H = 900;
 const RESULTS = path.join(REPO_ROOT, 'test-results');
-const INDEX = path.join(REPO_ROOT, 'out/renderer/index.html');
 
 let browser: Browser | null = null;
 let skipReason = hasCifar ? '' : 'the shared CIFAR sample is not present';
@@ -36,15 +35,6 @@ let ws: WebSocket | null = null;
 let page: Page;
 let folders: string[];
 let sections: MapSections;
-
-/** out/renderer is rebuilt when any renderer or contract source is newer than it. */
-function rendererStale(): boolean {
-  if (!existsSync(INDEX)) return true;
-  const built = statSync(INDEX).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs > built));
-  return newer(path.join(REPO_ROOT, 'renderer')) || newer(path.join(REPO_ROOT, 'preload'));
-}
 
 let rpcId = 1;
 /** One contract call over serve mode's WebSocket, as a second client beside the page. */

@@ -5,7 +5,7 @@
  * saved view state, and the empty state of a project without embeddings.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,14 +18,13 @@ import { pointsInPolygon, projectToScreen } from '../../renderer/map/projection'
 import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
 import { pixelEmbeddings } from '../helpers/pixel-embeddings';
 import { runCli } from '../helpers/run-cli';
-import { launchWithWebGL } from './map-harness';
+import { launchWithWebGL, rendererStale } from './map-harness';
 import { startServe, type Serve } from './serve-process';
 
 const FOLDERS = ['airplane', 'frog', 'truck'];
 const W = 1400, H = 900;
 const BG = [0x0d, 0x0f, 0x14];
 const RESULTS = path.join(REPO_ROOT, 'test-results');
-const INDEX = path.join(REPO_ROOT, 'out/renderer/index.html');
 
 let browser: Browser | null = null;
 let skipReason = hasCifar ? '' : 'the shared CIFAR sample is not present';
@@ -34,15 +33,6 @@ let serve: Serve | null = null;
 let page: Page;
 let sections: MapSections;
 let folders: string[];
-
-/** out/renderer is rebuilt when any renderer or contract source is newer than it. */
-function rendererStale(): boolean {
-  if (!existsSync(INDEX)) return true;
-  const built = statSync(INDEX).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs > built));
-  return newer(path.join(REPO_ROOT, 'renderer')) || newer(path.join(REPO_ROOT, 'preload'));
-}
 
 const env = () => ({ BYOL_DATA_DIR: path.join(tmp.dir, 'data'), HOME: path.join(tmp.dir, 'home') });
 
