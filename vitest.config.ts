@@ -8,5 +8,7 @@ export default defineConfig({
     // Integration tests share the 2 cores with sharp's thread pool; run files one at a time.
     fileParallelism: false,
     pool: 'forks',
+    // expect.poll waits on real UI and jobs: 1 s (vitest's default) is too short on a busy 2-core runner.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
   },
 });
