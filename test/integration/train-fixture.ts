@@ -41,3 +41,18 @@ export const TINY_CONFIG: TrainConfigInput = {
   preset: 'small', imageSize: 16, batchSize: 16, epochs: 2, optimizer: 'lars', seed: 7, backend: 'wasm',
   warmupEpochs: 0, projector: { hidden: 64, out: 32 }, predictor: { hidden: 64, out: 32 },
 };
+
+/** Promises resolved by the first service event that passes their test, for tests driving AppService. */
+export function eventWaiters() {
+  const waiters: { test: (e: string, p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
+  return {
+    waitFor: <T,>(test: (e: string, p: unknown) => boolean) => new Promise<T>((resolve) => waiters.push({ test, resolve: resolve as (p: unknown) => void })),
+    /** Call from the service's emit: settles every waiter this event satisfies. */
+    settle(event: string, payload: unknown): void {
+      for (const w of [...waiters]) if (w.test(event, payload)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(payload);
+      }
+    },
+  };
+}

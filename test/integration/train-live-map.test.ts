@@ -19,7 +19,7 @@ import { runTraining } from '../../main/engine/trainer/train-loop';
 import { listProjectImages } from '../../main/engine/trainer/project-images';
 import { loadKnn, loadMap, type StoredMap } from '../../main/store/map-files';
 import { hasCifar } from '../helpers/paths';
-import { makeTinyProject, type TinyProject } from './train-fixture';
+import { makeTinyProject, type TinyProject, eventWaiters } from './train-fixture';
 
 if (!hasCifar) console.log('[skip] train live map: the shared CIFAR folder is missing beside the repository.');
 
@@ -62,8 +62,7 @@ describe.skipIf(!hasCifar)('live map during training', () => {
   const seen: { event: EventName; payload: unknown }[] = [];
   /** map.bin as it was at each final map.updated, read in the event itself (the next build may overwrite it). */
   const snapshots: { payload: EventPayload<'map.updated'>; dir: string }[] = [];
-  const waiters: { test: (e: EventName, p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
-  const waitFor = <T,>(test: (e: EventName, p: unknown) => boolean) => new Promise<T>((resolve) => waiters.push({ test, resolve: resolve as (p: unknown) => void }));
+  const { waitFor, settle } = eventWaiters();
   let onProgress: ((p: EventPayload<'train.progress'>) => void) | null = null;
 
   beforeAll(async () => {
@@ -82,10 +81,7 @@ describe.skipIf(!hasCifar)('live map during training', () => {
           snapshots.push({ payload: payload as EventPayload<'map.updated'>, dir });
         }
         if (event === 'train.progress') onProgress?.(payload as EventPayload<'train.progress'>);
-        for (const w of [...waiters]) if (w.test(event, payload)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(payload);
-        }
+        settle(event, payload);
       },
     });
     await service.openProject(tiny.project);

@@ -11,7 +11,7 @@ import { AppService } from '../../main/api/service';
 import { evaluateProject } from '../../main/engine/eval/eval-project';
 import { checkpointPath, readCheckpointInfo } from '../../main/engine/trainer/checkpoint';
 import { hasCifar } from '../helpers/paths';
-import { makeTinyProject, type TinyProject } from './train-fixture';
+import { makeTinyProject, type TinyProject, eventWaiters } from './train-fixture';
 
 if (!hasCifar) console.log('[skip] train service: the shared CIFAR folder is missing beside the repository.');
 
@@ -19,8 +19,7 @@ describe.skipIf(!hasCifar)('train.* requests', () => {
   let tiny: TinyProject;
   let service: AppService;
   const seen: { event: EventName; payload: unknown }[] = [];
-  const waiters: { test: (e: EventName, p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
-  const waitFor = <T,>(test: (e: EventName, p: unknown) => boolean) => new Promise<T>((resolve) => waiters.push({ test, resolve: resolve as (p: unknown) => void }));
+  const { waitFor, settle } = eventWaiters();
 
   beforeAll(async () => {
     tiny = await makeTinyProject();
@@ -32,10 +31,7 @@ describe.skipIf(!hasCifar)('train.* requests', () => {
         const check = events[event].safeParse(JSON.parse(JSON.stringify(payload)));
         if (!check.success) throw new Error(`${event} payload breaks the contract: ${check.error.message}`);
         seen.push({ event, payload });
-        for (const w of [...waiters]) if (w.test(event, payload)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(payload);
-        }
+        settle(event, payload);
       },
     });
     await service.openProject(tiny.project);
