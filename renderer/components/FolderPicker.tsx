@@ -24,16 +24,19 @@ export function FolderPicker() {
   const [error, setError] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
   const seq = useRef(0);
+  // Counts edits of the path box, so a listing that lands late does not overwrite what the user typed.
+  const edits = useRef(0);
   const listRef = useRef<HTMLUListElement>(null);
 
   const go = useCallback(async (dir?: string, selectName?: string) => {
     const mine = ++seq.current;
+    const editsAtStart = edits.current;
     setLoading(true);
     try {
       const r = await api.call('fs.list', dir ? { dir } : {});
       if (mine !== seq.current) return;
       setListing(r);
-      setTyped(r.dir);
+      if (edits.current === editsAtStart) setTyped(r.dir);
       setError(null);
       setSel(Math.max(0, selectName ? r.entries.findIndex((e) => e.name === selectName) : 0));
       listRef.current?.focus();
@@ -123,7 +126,10 @@ export function FolderPicker() {
         value={typed}
         spellCheck={false}
         aria-label="Folder path"
-        onChange={(e) => setTyped(e.target.value)}
+        onChange={(e) => {
+          edits.current++;
+          setTyped(e.target.value);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter') void go(typed.trim() || undefined);
           e.stopPropagation();

@@ -130,6 +130,7 @@ describe.skipIf(missing !== null)('serve mode in a real browser', () => {
     await page.getByTestId('open-folder').click();
     await picker.waitFor();
     expect(await picker.locator('.picker-hint').count()).toBe(0);
+    await picker.getByTestId('picker-entry').filter({ hasText: 'Pictures' }).waitFor();
     // A typed path that does not exist is reported, and the listing stays usable.
     await picker.getByLabel('Folder path').fill(path.join(tmp.dir, 'no-such-folder'));
     await picker.getByLabel('Folder path').press('Enter');
