@@ -1,5 +1,6 @@
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { flyToPoint, type CameraState } from './camera';
+import { lendMapRenderer } from './gl-context';
 import { buildClassIndex, buildColorBuffer, buildHiddenMask, legendPalette, type MapColors } from './colors';
 import { focusOf } from './focus';
 import { handleMapKey } from './map-keys';
@@ -56,7 +57,7 @@ export interface MapHandle {
 export function MapView(props: MapViewProps) {
   const { coords, ids, colors, selection, thumbUrl, cameraState, flyToIndex, pointScale = 1 } = props;
   const stage = useRef<HTMLDivElement>(null);
-  const canvas = useRef<HTMLCanvasElement>(null);
+  const canvasHost = useRef<HTMLDivElement>(null);
   const sceneRef = useRef<MapScene | null>(null);
   const [tool, setTool] = useState<MapTool>('orbit');
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
@@ -66,12 +67,17 @@ export function MapView(props: MapViewProps) {
   const emitted = useRef<CameraState | null>(null);
   const n = coords.length / 3;
 
-  // One WebGL context for the component's life; props flow in through the effects below.
+  // The app's one WebGL context (gl-context.ts) is lent to this view while it is mounted;
+  // props flow in through the effects below.
   useEffect(() => {
     let s: MapScene;
+    let loan: ReturnType<typeof lendMapRenderer> | undefined;
     try {
-      s = new MapScene(canvas.current!, (i) => latest.current.thumbUrl(latest.current.ids[i], 64), latest.current.background ?? '#0d0f14');
+      loan = lendMapRenderer();
+      canvasHost.current!.appendChild(loan.renderer.domElement);
+      s = new MapScene(loan.renderer, (i) => latest.current.thumbUrl(latest.current.ids[i], 64), latest.current.background ?? '#0d0f14');
     } catch (e) {
+      loan?.giveBack();
       setError(`WebGL is not available, so the map cannot be drawn (${(e as Error).message}).`);
       return;
     }
@@ -84,7 +90,7 @@ export function MapView(props: MapViewProps) {
     const ro = new ResizeObserver(() => s.resize(stage.current!.clientWidth, stage.current!.clientHeight));
     ro.observe(stage.current!);
     s.resize(stage.current!.clientWidth, stage.current!.clientHeight);
-    return () => { clearTimeout(timer); ro.disconnect(); s.dispose(); sceneRef.current = null; };
+    return () => { clearTimeout(timer); ro.disconnect(); s.dispose(); s.canvas.remove(); loan!.giveBack(); sceneRef.current = null; };
   }, []);
 
   useEffect(() => {
@@ -190,7 +196,7 @@ export function MapView(props: MapViewProps) {
   return (
     <div className={`map-view ${props.className ?? ''}`} tabIndex={0} onKeyDown={onKeyDown} data-testid="map-view">
       <div ref={stage} className={`map-stage tool-${tool}`} {...handlers}>
-        <canvas ref={canvas} className="map-canvas" data-testid="map-canvas" />
+        <div ref={canvasHost} className="map-canvas-host" />
         {path && (
           <svg className="map-lasso" width="100%" height="100%">
             <polygon points={polyPoints} />

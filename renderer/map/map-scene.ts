@@ -46,9 +46,16 @@ export class MapScene {
   frames = 0;
   onCameraChange: ((s: CameraState) => void) | null = null;
 
-  constructor(readonly canvas: HTMLCanvasElement, thumbUrl: (index: number) => string, background = '#0d0f14') {
-    // No MSAA: the shader already feathers point edges, and MSAA would multiply the fill cost of 1M points.
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, powerPreference: 'high-performance' });
+  readonly canvas: HTMLCanvasElement;
+  private onContextRestored = (): void => {
+    this.sprites.reuploadPages();
+    this.requestRender();
+  };
+
+  /** `renderer` is the app's shared one (gl-context.ts); the scene never disposes it. */
+  constructor(renderer: THREE.WebGLRenderer, thumbUrl: (index: number) => string, background = '#0d0f14') {
+    this.renderer = renderer;
+    const canvas = (this.canvas = renderer.domElement);
     this.renderer.setClearColor(new THREE.Color(background), 1);
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     this.controls = new OrbitControls(this.camera, canvas);
@@ -69,6 +76,7 @@ export class MapScene {
     const at = new THREE.Vector2();
     this.sprites = new SpriteAtlas(() => this.coords, thumbUrl, () => this.requestRender(), (src, dst, x, y) => this.renderer.copyTextureToTexture(src, dst, null, at.set(x, y)));
     this.scene.add(this.sprites.group);
+    canvas.addEventListener('webglcontextrestored', this.onContextRestored);
   }
 
   /**
@@ -209,6 +217,12 @@ export class MapScene {
     if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.renderNow(); });
   }
 
+  /** Drops a frame requested but not yet drawn. */
+  cancelRender(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+
   /** Draws one frame now (used by requestRender, screenshots and the frame benchmark). */
   renderNow(): void {
     this.renderer.render(this.scene, this.camera);
@@ -291,16 +305,21 @@ export class MapScene {
     return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
   }
 
-  dispose(): void {
+  /**
+   * Releases the scene. `keepShaders` leaves the materials alive, so three keeps their
+   * compiled programs cached for the next scene on the same renderer (warm-up.ts).
+   */
+  dispose(o: { keepShaders?: boolean } = {}): void {
     cancelAnimationFrame(this.frame);
     this.stopFlight();
     this.stopGlide();
     clearTimeout(this.spriteTimer);
     this.controls.dispose();
-    this.sprites.dispose();
+    this.canvas.removeEventListener('webglcontextrestored', this.onContextRestored);
     this.geometry.dispose();
+    if (o.keepShaders) return;
+    this.sprites.dispose();
     this.picker.dispose();
     this.marker.dispose();
-    this.renderer.dispose();
   }
 }

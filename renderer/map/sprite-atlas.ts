@@ -49,6 +49,9 @@ export class SpriteAtlas {
       tex.colorSpace = THREE.NoColorSpace; // sample the bytes as-is, like the point colours
       tex.minFilter = THREE.LinearFilter;
       tex.generateMipmaps = false;
+      // Allocate only: cells arrive one by one (upload below). Sending the blank 16 MB page
+      // first blocked the main thread for ~250 ms per page on software GL.
+      tex.source.dataReady = false;
       const geo = new THREE.BufferGeometry();
       geo.setAttribute('position', new THREE.BufferAttribute(new Float32Array(PER_PAGE * 3), 3));
       geo.setAttribute('aCell', new THREE.BufferAttribute(new Float32Array(PER_PAGE), 1));
@@ -157,6 +160,14 @@ export class SpriteAtlas {
         a.needsUpdate = true;
       }
     });
+  }
+
+  /** After a lost WebGL context comes back: re-send whole pages from their canvas copies. */
+  reuploadPages(): void {
+    for (const p of this.pages) {
+      p.tex.source.dataReady = true;
+      p.tex.needsUpdate = true;
+    }
   }
 
   /** Count of sprites currently drawn, for tests and the status line. */

@@ -1,6 +1,8 @@
+import { useEffect } from 'react';
 import type { ProjectInfo } from '../../preload/contract';
 import { ProjectHeader } from '../components/ProjectHeader';
 import { ProjectTabs } from '../components/ProjectTabs';
+import { warmUpMap } from '../map/warm-up';
 import { useApp } from '../state/app-store';
 import { ImagesTab } from './ImagesTab';
 import { MapScreen } from './MapScreen';
@@ -9,6 +11,7 @@ import { TrainTab } from './TrainTab';
 /** The open project: header with counts, the section rail, and the selected tab. */
 export function ProjectView({ project }: { project: ProjectInfo }) {
   const tab = useApp((s) => s.tab);
+  useEffect(() => warmUpMap(), []);
   return (
     <main className="project" data-testid="project-view" data-tab={tab}>
       <ProjectHeader project={project} />

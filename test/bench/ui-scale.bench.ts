@@ -1,0 +1,167 @@
+/**
+ * UI responsiveness at scale: Chromium on serve mode records every main-thread long task
+ * (Performance API) while a 100k-image folder goes through every stage, each started over
+ * the contract's WebSocket as the UI's buttons do, with the tab a user would watch open:
+ * ingest (Images), train + embed (Train), map build (Map), labelling 10 images per class
+ * (Map), propagation (Map), k-means clusters (Map), classifier training and export (Map).
+ * Target: no task over 100 ms in any window. The serve-longtasks e2e test asserts the
+ * same at 500 images on every CI run; this is the 100k check.
+ *
+ * Training is time-boxed (UI_SCALE_TRAIN_MINUTES, default 3): what matters here is the UI
+ * while the trainer runs, and the scale bench covers a full epoch at 100k.
+ *
+ * Env: UI_SCALE_N (100000), UI_SCALE_FOLDER=<folder> (use existing images, e.g. one kept by
+ * SCALE_KEEP=1 of the scale bench, under its images/), UI_SCALE_TRAIN_MINUTES (3),
+ * UI_SCALE_KEEP=1 keeps the work folder.
+ * Run: npx tsx test/bench/ui-scale.bench.ts
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { hasCifar, tempDir } from '../helpers/paths';
+import { generateScaleFolder } from '../helpers/scale-folder';
+import { contractClient, installLongTaskProbe, longTaskReport, pageNow, wsUrlOf, type ContractClient, type JobWindow } from '../e2e/longtask-probe';
+import { launchWithWebGL, rendererStale, serveTestBlocker } from '../e2e/map-harness';
+import { startServe } from '../e2e/serve-process';
+import { printTable } from './table';
+
+const N = Number(process.env.UI_SCALE_N ?? 100_000);
+const TRAIN_MINUTES = Number(process.env.UI_SCALE_TRAIN_MINUTES ?? 3);
+const LIMIT_MS = 100;
+const log = (m: string) => process.stderr.write(m + '\n');
+
+type Tab = 'images' | 'train' | 'map';
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** UI_SCALE_PROFILE=<stage>: the page's JS self time by function during that stage (CDP sampling profiler). */
+function printProfile(p: CpuProfile): void {
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000));
+  const byFn = new Map<string, number>();
+  for (const n of p.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${path.basename(f.url)}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + (self.get(n.id) ?? 0));
+  }
+  const top = [...byFn].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25);
+  for (const [k, ms] of top) log(`profile: ${ms.toFixed(0).padStart(6)} ms  ${k}`);
+}
+
+/** Ids of the first `per` images of each class folder, from the paged image list. */
+async function idsPerFolder(api: ContractClient, per: number): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  for (let offset = 0; ; offset += 5000) {
+    const page = (await api.call('images.page', { offset, limit: 5000 })) as { total: number; items: { id: number; path: string }[] };
+    for (const im of page.items) {
+      const folder = path.basename(path.dirname(im.path));
+      const list = out.get(folder) ?? [];
+      if (list.length < per) list.push(im.id);
+      out.set(folder, list);
+    }
+    if (offset + 5000 >= page.total) return out;
+  }
+}
+
+async function main(): Promise<void> {
+  const blocker = serveTestBlocker() ?? (hasCifar ? null : 'the shared CIFAR folder is absent');
+  if (blocker) return console.log(`ui-scale bench skipped: ${blocker}`);
+  if (rendererStale()) return console.log('ui-scale bench skipped: the renderer build is older than its sources (npm run build:renderer)');
+  const tmp = await tempDir('byol-ui-scale-');
+  const launched = await launchWithWebGL();
+  if (!launched.browser) return console.log(`ui-scale bench skipped: ${launched.reason}`);
+  const { browser, renderer } = launched;
+  const home = path.join(tmp.dir, 'home');
+  await mkdir(home, { recursive: true });
+  const serve = await startServe(path.join(tmp.dir, 'project'), { HOME: home, BYOL_DATA_DIR: path.join(home, 'data') });
+  try {
+    const folder = process.env.UI_SCALE_FOLDER ? path.resolve(process.env.UI_SCALE_FOLDER) : path.join(tmp.dir, 'images');
+    if (!process.env.UI_SCALE_FOLDER) {
+      const gen = await generateScaleFolder(folder, N, 1);
+      log(`generated ${N} images in ${gen.seconds.toFixed(0)} s`);
+    }
+    const classes = (await readdir(folder)).sort();
+
+    const page: Page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await installLongTaskProbe(page);
+    await page.goto(serve.url);
+    await page.getByTestId('project-view').waitFor({ timeout: 60_000 });
+    const api = await contractClient(wsUrlOf(serve.url));
+    const windows: JobWindow[] = [];
+    const summaries: Record<string, string> = {};
+
+    /** Shows `tab`, runs `work` (a job, or plain requests), and records its window. */
+    const stage = async (phase: string, tab: Tab, work: () => Promise<Record<string, unknown> | null>): Promise<void> => {
+      await page.getByTestId(`tab-${tab}`).click();
+      await page.waitForTimeout(500); // the tab switch itself is not what is measured
+      const from = await pageNow(page);
+      const t0 = performance.now();
+      const profiling = process.env.UI_SCALE_PROFILE === phase;
+      const cdp = profiling ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
+      const started = await work();
+      if (started && typeof started.jobId === 'string') {
+        const fin = await api.untilFinished(started.jobId);
+        if (fin.status !== 'ok') throw new Error(`${phase} failed: ${JSON.stringify(fin).slice(0, 500)}`);
+        summaries[phase] = JSON.stringify(fin.summary ?? {}).slice(0, 100);
+      }
+      await page.waitForTimeout(1000); // let the UI take in the final events
+      if (cdp) printProfile((await cdp.send('Profiler.stop')).profile as CpuProfile);
+      windows.push({ phase, tab, from, to: await pageNow(page) });
+      log(`${phase}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await page.screenshot({ path: path.join(os.tmpdir(), `byol-ui-scale-${phase}.png`) });
+    };
+
+    const project = path.join(tmp.dir, 'project');
+    await stage('ingest', 'images', () => api.call('ingest.start', { folder, projectDir: project }));
+    await stage('train + embed', 'train', () => api.call('train.start', {
+      config: { preset: 'small', imageSize: 16, batchSize: 256, epochs: 1, minutes: TRAIN_MINUTES, backend: 'auto', seed: 1, optimizer: 'adam', liveMapEvery: 0 },
+    }));
+    await stage('map', 'map', () => api.call('map.build', { seed: 1 }));
+    await stage('label 10 per class', 'map', async () => {
+      const ids = await idsPerFolder(api, 10);
+      // (A small UI_SCALE_N fills only the first class folders.)
+      for (const cls of classes.filter((x) => ids.get(x)?.length)) {
+        const c = (await api.call('label.createClass', { name: cls })) as { id: number };
+        await api.call('label.assign', { ids: ids.get(cls) ?? [], classId: c.id });
+      }
+      return null;
+    });
+    await stage('propagate', 'map', () => api.call('propagate.run', { method: 'spreading' }));
+    await stage('clusters (k-means)', 'map', () => api.call('cluster.run', { method: 'kmeans' }));
+    await stage('classifier', 'map', () => api.call('classifier.train', {}));
+    await stage('export', 'map', () => api.call('classifier.export', { outDir: path.join(tmp.dir, 'export') }));
+    api.close();
+
+    const rows = await longTaskReport(page, windows, LIMIT_MS, log);
+    printTable(`UI main-thread long tasks while jobs run, ${N} images (Chromium, ${renderer}; target ≤ ${LIMIT_MS} ms)`, rows.map((r) => ({
+      stage: r.phase,
+      tab: r.tab,
+      'wall s': r.seconds,
+      'tasks ≥ 50 ms': r.count,
+      'longest ms': r.longest,
+      ok: r.longest <= LIMIT_MS ? 'yes' : 'NO',
+      result: summaries[r.phase] ?? '',
+    })));
+    console.log(`page errors: ${problems.length ? problems.join('; ') : 'none'}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`screenshots: ${path.join(os.tmpdir(), 'byol-ui-scale-*.png')}`);
+  } finally {
+    await browser.close();
+    await serve.stop();
+    if (process.env.UI_SCALE_KEEP === '1') console.log(`kept ${tmp.dir}`);
+    else await tmp.cleanup();
+  }
+}
+
+await main();
