@@ -5,6 +5,10 @@
 import { parentPort } from 'node:worker_threads';
 import { runTask } from './kernel-tasks';
 import type { PoolTask } from './worker-pool';
+import { lowerThreadPriority } from '../util/thread-priority';
+
+// A background job: the UI and the server's requests come first.
+lowerThreadPriority();
 
 parentPort?.on('message', (m: { id: number; task: PoolTask }) => {
   try {

@@ -5,6 +5,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { projectEmbeddings, type ProjectOptions } from './project';
+import { lowerThreadPriority } from '../util/thread-priority';
+
+// A background job: the UI and the server's requests come first.
+lowerThreadPriority();
 
 export interface ProjectionRequest {
   type: 'start';

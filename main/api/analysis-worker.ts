@@ -1,6 +1,10 @@
 /** Worker-thread entry: runs one analysis task (analysis-compute.ts) and replies once. */
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../util/thread-priority';
 import { compute, type ComputeTask } from './analysis-compute';
+
+// A background job: the UI and the server's requests come first.
+lowerThreadPriority();
 
 parentPort?.once('message', (task: ComputeTask) => {
   compute(task).then(

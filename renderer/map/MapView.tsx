@@ -87,9 +87,10 @@ export function MapView(props: MapViewProps) {
       clearTimeout(timer);
       timer = setTimeout(() => { emitted.current = c; latest.current.onCameraChange?.(c); }, 200);
     };
+    // The observer's first callback sizes the canvas, in the next frame's task rather than this
+    // one: a drawing-buffer resize costs ~100 ms with software GL, and so does the rest of the mount.
     const ro = new ResizeObserver(() => s.resize(stage.current!.clientWidth, stage.current!.clientHeight));
     ro.observe(stage.current!);
-    s.resize(stage.current!.clientWidth, stage.current!.clientHeight);
     return () => { clearTimeout(timer); ro.disconnect(); s.dispose(); s.canvas.remove(); loan!.giveBack(); sceneRef.current = null; };
   }, []);
 

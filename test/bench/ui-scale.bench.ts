@@ -12,7 +12,9 @@
  *
  * Env: UI_SCALE_N (100000), UI_SCALE_FOLDER=<folder> (use existing images, e.g. one kept by
  * SCALE_KEEP=1 of the scale bench, under its images/), UI_SCALE_TRAIN_MINUTES (3),
- * UI_SCALE_KEEP=1 keeps the work folder.
+ * UI_SCALE_KEEP=1 keeps the work folder; UI_SCALE_REUSE=<kept folder> with UI_SCALE_FROM=<stage>
+ * (e.g. map) reruns the later stages on its project. UI_SCALE_PROFILE=<stage> prints the
+ * page's JS self time by function during that stage.
  * Run: npx tsx test/bench/ui-scale.bench.ts
  */
 import { mkdir, readdir } from 'node:fs/promises';
@@ -72,7 +74,9 @@ async function main(): Promise<void> {
   const blocker = serveTestBlocker() ?? (hasCifar ? null : 'the shared CIFAR folder is absent');
   if (blocker) return console.log(`ui-scale bench skipped: ${blocker}`);
   if (rendererStale()) return console.log('ui-scale bench skipped: the renderer build is older than its sources (npm run build:renderer)');
-  const tmp = await tempDir('byol-ui-scale-');
+  const reuse = process.env.UI_SCALE_REUSE;
+  const tmp = reuse ? { dir: path.resolve(reuse), cleanup: async () => undefined } : await tempDir('byol-ui-scale-');
+  const firstStage = process.env.UI_SCALE_FROM;
   const launched = await launchWithWebGL();
   if (!launched.browser) return console.log(`ui-scale bench skipped: ${launched.reason}`);
   const { browser, renderer } = launched;
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
   const serve = await startServe(path.join(tmp.dir, 'project'), { HOME: home, BYOL_DATA_DIR: path.join(home, 'data') });
   try {
     const folder = process.env.UI_SCALE_FOLDER ? path.resolve(process.env.UI_SCALE_FOLDER) : path.join(tmp.dir, 'images');
-    if (!process.env.UI_SCALE_FOLDER) {
+    if (!process.env.UI_SCALE_FOLDER && !reuse) {
       const gen = await generateScaleFolder(folder, N, 1);
       log(`generated ${N} images in ${gen.seconds.toFixed(0)} s`);
     }
@@ -97,8 +101,11 @@ async function main(): Promise<void> {
     const windows: JobWindow[] = [];
     const summaries: Record<string, string> = {};
 
+    let skipping = Boolean(firstStage);
     /** Shows `tab`, runs `work` (a job, or plain requests), and records its window. */
     const stage = async (phase: string, tab: Tab, work: () => Promise<Record<string, unknown> | null>): Promise<void> => {
+      if (skipping && phase !== firstStage) return;
+      skipping = false;
       await page.getByTestId(`tab-${tab}`).click();
       await page.waitForTimeout(500); // the tab switch itself is not what is measured
       const from = await pageNow(page);
@@ -132,8 +139,10 @@ async function main(): Promise<void> {
     await stage('label 10 per class', 'map', async () => {
       const ids = await idsPerFolder(api, 10);
       // (A small UI_SCALE_N fills only the first class folders.)
+      // A reused project (UI_SCALE_REUSE) already has the classes.
+      const existing = ((await api.call('label.classes', {})) as { classes: { id: number; name: string }[] }).classes;
       for (const cls of classes.filter((x) => ids.get(x)?.length)) {
-        const c = (await api.call('label.createClass', { name: cls })) as { id: number };
+        const c = existing.find((e) => e.name === cls) ?? ((await api.call('label.createClass', { name: cls })) as { id: number });
         await api.call('label.assign', { ids: ids.get(cls) ?? [], classId: c.id });
       }
       return null;

@@ -3,20 +3,15 @@
  * an Electron utilityProcess. Both hand us a port with postMessage and a message event;
  * this file only adapts them and relays the loop's events. One job per worker.
  */
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { TrainControl } from './control';
 import type { HostMessage, WorkerMessage } from './protocol';
 import { runTraining } from './train-loop';
+import { lowerThreadPriority } from '../../util/thread-priority';
 
-// Training takes every core it is given; below normal priority, the window, the map and
-// the server's requests still get the CPU first. On Linux this sets the calling thread, and
-// the backend's compute threads, started later from this one, inherit it.
-try {
-  setPriority(10);
-} catch {
-  // Not permitted here (some sandboxes): train at normal priority.
-}
+// Below normal priority, so the window and the server stay responsive; the backend's
+// compute threads, started later from this one, inherit it.
+lowerThreadPriority();
 
 interface Port {
   post(msg: WorkerMessage, transfer?: ArrayBuffer[]): void;
