@@ -130,7 +130,7 @@ export function MapView(props: MapViewProps) {
       await sc.animateTo(flyToPoint(sc.getCamera(), sc.pointAt(i), sc.radius * 0.12));
     };
     const handle: MapHandle = {
-      resetCamera: async () => { const sc = s(); if (sc) await sc.animateTo(sc.home()); },
+      resetCamera: async () => { await s()?.goHome(); },
       flyTo,
       flyToSelection: async () => {
         const sc = s();

@@ -13,6 +13,7 @@ export function mapRenderer(): THREE.WebGLRenderer {
   if (!shared) {
     // No MSAA: the shader already feathers point edges, and MSAA would multiply the fill cost of 1M points.
     shared = new THREE.WebGLRenderer({ antialias: false, alpha: false, powerPreference: 'high-performance' });
+    shared.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     const canvas = shared.domElement;
     canvas.className = 'map-canvas';
     canvas.dataset.testid = 'map-canvas';
@@ -32,4 +33,20 @@ export function lendMapRenderer(): { renderer: THREE.WebGLRenderer; giveBack: ()
 /** Whether a map view is drawing on the canvas now (the warm-up then keeps off it). */
 export function mapRendererLent(): boolean {
   return lent > 0;
+}
+
+/**
+ * Sizes the drawing buffer for a map view about to open (the Map tab's empty state knows
+ * where the view will go): allocating it costs 100-150 ms with software GL, better paid when
+ * the user opens the tab than when the first layout arrives during the map build.
+ */
+export function presizeMapCanvas(width: number, height: number): void {
+  if (lent > 0 || width < 1 || height < 1) return;
+  try {
+    const r = mapRenderer();
+    const now = r.getSize(new THREE.Vector2());
+    if (now.x !== width || now.y !== height) r.setSize(width, height, false);
+  } catch {
+    // No WebGL: the map says so when it opens.
+  }
 }

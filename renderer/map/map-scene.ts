@@ -10,6 +10,11 @@ import { SpriteAtlas } from './sprite-atlas';
 import { HIDDEN, HOVERED } from './state-flags';
 
 const FOV = 50;
+
+function sameCamera(a: CameraState, b: CameraState, scale: number): boolean {
+  const eps = 1e-6 * Math.max(scale, 1e-9);
+  return [0, 1, 2].every((k) => Math.abs(a.position[k] - b.position[k]) <= eps && Math.abs(a.target[k] - b.target[k]) <= eps);
+}
 const SPRITES = 400; // thumbnails shown at once when zoomed in
 
 /**
@@ -34,6 +39,9 @@ export class MapScene {
   private frame = 0;
   private spriteTimer: ReturnType<typeof setTimeout> | undefined;
   private coords: Float32Array = new Float32Array(0);
+  /** Where goHome() last put the camera, and whether it is flying there now. */
+  private lastHome: CameraState | null = null;
+  private homing = false;
   private colorBytes = new Uint8Array(0);
   private state = new Uint8Array(0);
   private hovered = -1;
@@ -57,11 +65,16 @@ export class MapScene {
     this.renderer = renderer;
     const canvas = (this.canvas = renderer.domElement);
     this.renderer.setClearColor(new THREE.Color(background), 1);
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = false; // damping needs a continuous loop; we render on demand
     this.controls.zoomToCursor = true;
     this.controls.addEventListener('change', () => this.cameraMoved());
+    // The user took the camera: it stays where they put it when new layouts arrive.
+    this.controls.addEventListener('start', () => {
+      this.stopFlight();
+      this.homing = false;
+      this.lastHome = null;
+    });
 
     const points = new THREE.Points(this.geometry, new THREE.ShaderMaterial({
       vertexShader: POINT_VERTEX, fragmentShader: POINT_FRAGMENT, uniforms: this.pointUniforms,
@@ -114,8 +127,26 @@ export class MapScene {
     this.camera.near = this.bounds.radius * 0.002;
     this.camera.far = this.bounds.radius * 60;
     this.updateScale();
-    if (!keepCamera) this.setCamera(this.home());
+    // A camera still at the previous layout's home follows the new one (the preview, then
+    // each streamed UMAP layout, has its own centre and scale); one the user moved stays.
+    if (!keepCamera) this.goHome(0);
+    else if (this.homing || (this.lastHome && sameCamera(this.getCamera(), this.lastHome, this.bounds.radius))) void this.goHome(glideMs);
     this.requestRender();
+  }
+
+  /** Moves the camera to the home view of the current layout, animated over `ms`. */
+  goHome(ms = 650): Promise<void> {
+    const home = this.home();
+    this.lastHome = home;
+    if (ms <= 0) {
+      this.stopFlight();
+      this.homing = false;
+      this.setCamera(home);
+      return Promise.resolve();
+    }
+    const flight = this.animateTo(home, ms);
+    this.homing = true; // after animateTo, which ends any other flight (and homing)
+    return flight;
   }
 
   /** The current coordinates (read-only by convention), for screen-space selection. */
@@ -189,7 +220,9 @@ export class MapScene {
 
   resize(width: number, height: number): void {
     this.size = { width: Math.max(1, width), height: Math.max(1, height) };
-    this.renderer.setSize(this.size.width, this.size.height, false);
+    // Unchanged (presized, see gl-context.ts): skip it, since any resize reallocates the buffer.
+    const now = this.renderer.getSize(new THREE.Vector2());
+    if (now.x !== this.size.width || now.y !== this.size.height) this.renderer.setSize(this.size.width, this.size.height, false);
     this.camera.aspect = this.size.width / this.size.height;
     this.camera.updateProjectionMatrix();
     this.updateScale();
@@ -271,8 +304,14 @@ export class MapScene {
   /** Smoothly moves the camera (reset, fly-to). */
   animateTo(to: CameraState, ms = 650): Promise<void> {
     this.stopFlight();
+    this.homing = false;
     const from = this.getCamera();
-    return new Promise((resolve) => { this.stopFlight = animate(ms, (t) => this.setCamera(interpolateCamera(from, to, t)), resolve); });
+    return new Promise((resolve) => {
+      this.stopFlight = animate(ms, (t) => this.setCamera(interpolateCamera(from, to, t)), () => {
+        this.homing = false;
+        resolve();
+      });
+    });
   }
 
   private cameraMoved(): void {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { api } from '../api/client';
 import { Icon } from '../components/Icon';
 import { Inspector } from '../components/inspector/Inspector';
@@ -9,6 +9,7 @@ import { LiveMapBadge } from '../components/train/LiveMapBadge';
 import { typingIn } from '../hooks/useShortcuts';
 import { useLabelling } from '../labels/useLabelling';
 import { bundleColors, COLOR_MODES, hiddenKey } from '../map/bundle-legend';
+import { presizeMapCanvas } from '../map/gl-context';
 import { MapView, type MapHandle } from '../map/MapView';
 import { maskToIndices } from '../map/state-flags';
 import { useApp } from '../state/app-store';
@@ -34,6 +35,29 @@ const probe: MapProbe = {
 };
 
 const thumbUrl = (id: number, px: number) => api.thumbUrl(id, px > 64 ? 'large' : 'small');
+
+/**
+ * The map's layout, invisible, in the empty state: it measures where the map view will go,
+ * so the shared canvas is sized before the first layout arrives (presizeMapCanvas).
+ */
+function MapLayoutProbe() {
+  const main = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = main.current!;
+    const ro = new ResizeObserver(() => presizeMapCanvas(el.clientWidth, el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return (
+    <div className="map-layout-probe" aria-hidden="true">
+      <div className="map-statusbar" />
+      <div className="map-body">
+        <div className="map-main" ref={main} />
+        <div className="map-sidebar" />
+      </div>
+    </div>
+  );
+}
 
 /** The Map tab: build the map, explore it, colour and filter it, select, and inspect images. */
 export function MapScreen() {
@@ -112,6 +136,7 @@ export function MapScreen() {
     return (
       <section className="map-screen" data-testid="map-panel">
         <MapEmpty loading={m.status !== 'ready'} build={m.build} error={m.buildError ?? m.loadError} />
+        <MapLayoutProbe />
       </section>
     );
   }

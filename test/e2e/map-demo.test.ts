@@ -255,4 +255,28 @@ describe('the embedding map in Chromium', () => {
     await expect.poll(() => page.evaluate(() => window.__map.hovered)).toBe(target);
     await page.screenshot({ path: path.join(REPO_ROOT, 'test-results/map-demo-relayout.png') });
   });
+
+  it('moves the camera along to each new layout while it is at home, and keeps a camera the user moved', async ({ skip }) => {
+    if (!browser) return skip(skipReason);
+    type Cam = { position: number[]; target: number[] };
+    const cam = () => page.evaluate(() => window.__map.handle!.scene()!.getCamera() as Cam);
+    const home = () => page.evaluate(() => window.__map.handle!.scene()!.home() as Cam);
+    const close = (a: Cam, b: Cam) => [...a.position, ...a.target].every((v, i) => Math.abs(v - [...b.position, ...b.target][i]) < 1e-4);
+    // The glide test left the tightened layout with the camera at its home; back to the wide one.
+    const tightHome = await cam();
+    expect(close(tightHome, await home())).toBe(true);
+    await page.getByTestId('demo-relayout').click();
+    await page.waitForTimeout(1200); // the glide and the camera's flight have ended
+    const wideHome = await home();
+    expect(close(wideHome, tightHome)).toBe(false); // the layouts differ in extent, so do their homes
+    expect(close(await cam(), wideHome)).toBe(true);
+    // An arrow key orbits: the camera is now the user's and stays through the next layout.
+    await page.getByRole('radio', { name: 'Orbit' }).focus();
+    await page.keyboard.press('ArrowLeft');
+    const moved = await cam();
+    await page.getByTestId('demo-relayout').click();
+    await page.waitForTimeout(1200);
+    expect(close(await cam(), moved)).toBe(true);
+    expect(close(await cam(), await home())).toBe(false);
+  });
 });
