@@ -75,6 +75,8 @@ export const TrainConfigOverrides = z
     backend: TrainBackendChoice,
     /** Epochs between live map updates during training; 0 = off. */
     liveMapEvery: z.number().int().min(0).max(100_000),
+    /** The paper's colour jitter, or a light one for short CPU runs. */
+    colorJitter: z.enum(['paper', 'light']),
   })
   .partial()
   .strict();

@@ -6,6 +6,7 @@
 export const ENCODERS = ['small', 'resnet18'] as const;
 export const OPTIMIZERS = ['adam', 'lars', 'sgd'] as const;
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const COLOR_JITTERS = ['paper', 'light'] as const;
 
 export interface TrainSettings {
   /** Which named preset the form started from; 'custom' once a field was edited. */
@@ -21,6 +22,8 @@ export interface TrainSettings {
   lr: number | null;
   seed: number;
   backend: (typeof BACKENDS)[number];
+  /** The paper's colour jitter, or a light one that suits short CPU runs. */
+  colorJitter: (typeof COLOR_JITTERS)[number];
   /** Epochs between live map updates while training; 0 = off. */
   liveMapEvery: number;
 }
@@ -36,14 +39,14 @@ export const PRESETS: readonly SettingsPreset[] = [
   {
     id: 'quick-cpu',
     label: 'Quick CPU',
-    description: 'Small CNN at 32 px, batch 64, Adam at 1e-3, 10-minute budget: a usable map on any laptop.',
-    settings: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: 1e-3, seed: 0, backend: 'auto', liveMapEvery: 5 },
+    description: 'Small CNN at 32 px, batch 64, Adam at 1e-3, light colour jitter, 10-minute budget: a usable map on any laptop.',
+    settings: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: 1e-3, seed: 0, backend: 'auto', liveMapEvery: 5, colorJitter: 'light' },
   },
   {
     id: 'gpu-resnet18',
     label: 'GPU ResNet-18',
     description: 'ResNet-18 at 96 px, batch 256, LARS, 200 epochs, blur on: the paper recipe at small scale.',
-    settings: { preset: 'resnet18', imageSize: 96, batchSize: 256, epochs: 200, minutes: null, optimizer: 'lars', lr: null, seed: 0, backend: 'tensorflow-gpu', liveMapEvery: 10 },
+    settings: { preset: 'resnet18', imageSize: 96, batchSize: 256, epochs: 200, minutes: null, optimizer: 'lars', lr: null, seed: 0, backend: 'tensorflow-gpu', liveMapEvery: 10, colorJitter: 'paper' },
   },
 ];
 
@@ -77,6 +80,7 @@ export function parseSettings(raw: unknown): TrainSettings {
     seed: intIn(r.seed, -(2 ** 31), 2 ** 31 - 1, d.seed),
     backend: oneOf(BACKENDS, r.backend, d.backend),
     liveMapEvery: intIn(r.liveMapEvery, 0, 100_000, d.liveMapEvery),
+    colorJitter: oneOf(COLOR_JITTERS, r.colorJitter, d.colorJitter),
   };
 }
 

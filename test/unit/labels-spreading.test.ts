@@ -125,6 +125,29 @@ describe('label spreading', () => {
     expect(spreadWith(op, seeds, 6).predicted[18]).toBe(labels[18]);
   });
 
+  it('normalises class mass, so a tight class does not swallow a wide one it overlaps', () => {
+    // Two overlapping classes in 16-D, one tight and one wide, 10 seeds each. Unnormalised
+    // scores pile up in the tight class (its seeds sit in the densest part of the graph).
+    for (const seed of [1, 2, 3]) {
+      const n = 2000, d = 16, rng = new Rng(seed);
+      const data = new Float32Array(n * d);
+      const y = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        y[i] = i % 2;
+        for (let j = 0; j < d; j++) data[i * d + j] = (j === 0 ? (y[i] ? 0.5 : -0.5) : j === 1 ? 3 : 0) + rng.normal() * (y[i] ? 0.9 : 0.3);
+      }
+      const g = exactKnn(data, n, d, 15);
+      const seeds = new Int32Array(n).fill(-1);
+      for (let i = 0; i < 20; i++) seeds[i] = y[i];
+      const skip = new Set(Array.from({ length: 20 }, (_, i) => i));
+      const wideShare = (p: Int32Array) => p.reduce((a, v, i) => a + (i >= 20 && v === 1 ? 1 : 0), 0) / (n - 20);
+      const raw = spreadLabels(g, seeds, 2, { massNormalize: false });
+      const cmn = spreadLabels(g, seeds, 2);
+      expect(accuracy(cmn.predicted, y, skip)).toBeGreaterThan(accuracy(raw.predicted, y, skip));
+      expect(Math.abs(wideShare(cmn.predicted) - 0.5)).toBeLessThan(Math.abs(wideShare(raw.predicted) - 0.5));
+    }
+  });
+
   it('leaves points no label can reach unpredicted', () => {
     const { data } = gaussianBlobs({ n: 200, dim: 8, clusters: 2, seed: 4, spread: 0.01 });
     const g = exactKnn(data, 200, 8, 5);

@@ -52,4 +52,15 @@ describe('TrainConfig', () => {
     expect(g).toMatchObject({ preset: 'resnet18', optimizer: 'lars', backend: 'tensorflow-gpu' });
     expect(resolveTrainConfig(g, { datasetSize: 50000 }).blur).toBe(true);
   });
+
+  it('keeps the paper colour jitter by default, and the light one (both views) when asked, as the Quick CPU preset does', () => {
+    const paper = resolveTrainConfig(parseTrainConfig({}), { datasetSize: 1000 }).augment;
+    expect(paper.view1).toMatchObject({ brightness: 0.4, contrast: 0.4, saturation: 0.2, hue: 0.1, grayscaleProb: 0.2 });
+    const light = resolveTrainConfig(presetConfig('quick-cpu'), { datasetSize: 1000 }).augment;
+    for (const v of [light.view1, light.view2]) expect(v).toMatchObject({ brightness: 0.2, contrast: 0.2, saturation: 0.1, hue: 0.05, grayscaleProb: 0.05 });
+    // Everything else stays the paper's: blur and solarize still differ between the views.
+    expect(light.view2.solarizeProb).toBe(paper.view2.solarizeProb);
+    expect(light.view1.blurProb).toBe(paper.view1.blurProb);
+    expect(() => parseTrainConfig({ colorJitter: 'neon' })).toThrow(/colorJitter/);
+  });
 });

@@ -1,6 +1,9 @@
 /**
  * Label spreading over the kNN graph (Zhou, Bousquet, Lal, Weston & Schölkopf 2004):
  * F ← α S F + (1 − α) Y with S = D^−1/2 W D^−1/2, iterated to convergence or a bound.
+ * Class mass normalisation (Zhu, Ghahramani & Lafferty 2003) then rescales each class's
+ * scores to its share of the labels: otherwise a class whose seeds sit in a dense, central
+ * part of the graph collects score everywhere and swallows the predictions of the others.
  * Every point then gets the class of its largest score and a confidence (that score's share).
  */
 import type { KnnGraph } from '../knn-exact';
@@ -16,6 +19,8 @@ export interface SpreadOptions {
   affinity?: AffinityKind;
   /** Give each class the same total seed mass, so a class with more labels does not swamp others. */
   balance?: boolean;
+  /** Class mass normalisation of the result (default on). */
+  massNormalize?: boolean;
 }
 
 export interface Prediction {
@@ -99,7 +104,16 @@ export function spreadWith(op: SpreadOperator, seeds: ArrayLike<number>, classes
     [f, next] = [next, f];
     if (delta <= tol * top) break;
   }
+  const scale = o.massNormalize === false ? new Float64Array(classes).fill(1) : massScale(f, n, classes, counts);
   const scores = new Float64Array(n * classes);
-  for (let r = 0; r < n; r++) for (let q = 0; q < classes; q++) scores[order[r] * classes + q] = f[r * classes + q];
+  for (let r = 0; r < n; r++) for (let q = 0; q < classes; q++) scores[order[r] * classes + q] = f[r * classes + q] * scale[q];
   return { ...toPrediction(scores, n, classes), iterations: it };
+}
+
+/** Per-class factors that make each class's total score proportional to its label count. */
+function massScale(f: Float32Array, n: number, classes: number, counts: Float64Array): Float64Array {
+  const mass = new Float64Array(classes);
+  for (let p = 0; p < n * classes; p++) mass[p % classes] += Math.max(0, f[p]);
+  const labelled = counts.reduce((a, b) => a + b, 0);
+  return mass.map((m, q) => (m > 0 && labelled > 0 ? counts[q] / labelled / m : 0));
 }

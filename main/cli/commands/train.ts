@@ -37,6 +37,10 @@ export function trainOverrides(v: Record<string, string | boolean | undefined>):
     if (v.optimizer !== 'lars' && v.optimizer !== 'sgd' && v.optimizer !== 'adam') throw new CliError(`--optimizer must be lars, sgd or adam, got "${String(v.optimizer)}".`, 2);
     o.optimizer = v.optimizer;
   }
+  if (v['color-jitter'] !== undefined) {
+    if (v['color-jitter'] !== 'paper' && v['color-jitter'] !== 'light') throw new CliError(`--color-jitter must be paper or light, got "${String(v['color-jitter'])}".`, 2);
+    o.colorJitter = v['color-jitter'];
+  }
   if (v.backend !== undefined) {
     if (!BACKENDS.includes(v.backend as (typeof BACKENDS)[number])) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}, got "${String(v.backend)}".`, 2);
     o.backend = v.backend as TrainConfigOverrides['backend'];
@@ -63,11 +67,11 @@ function backendLines(b: TrainBackendInfo): string {
 
 export const trainCommand: CommandSpec = {
   name: 'train',
-  usage: 'train --project <dir> [--epochs N] [--minutes M] [--preset small|resnet18] [--image-size PX] [--batch B] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--seed S] [--resume] [--json]',
+  usage: 'train --project <dir> [--epochs N] [--minutes M] [--preset small|resnet18] [--image-size PX] [--batch B] [--color-jitter paper|light] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--seed S] [--resume] [--json]',
   summary: 'Train BYOL on the project\'s images (in a worker); checkpoints every epoch, embeddings at the end.',
   options: {
     project: { type: 'string' }, epochs: { type: 'string' }, minutes: { type: 'string' }, preset: { type: 'string' },
-    'image-size': { type: 'string' }, batch: { type: 'string' }, backend: { type: 'string' }, seed: { type: 'string' },
+    'image-size': { type: 'string' }, batch: { type: 'string' }, 'color-jitter': { type: 'string' }, backend: { type: 'string' }, seed: { type: 'string' },
     optimizer: { type: 'string' }, lr: { type: 'string' }, resume: { type: 'boolean' },
   },
   async run({ values, json }) {

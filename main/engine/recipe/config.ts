@@ -4,7 +4,7 @@
  * resolveTrainConfig turns a parsed config plus the dataset size into concrete numbers.
  */
 import { z } from 'zod';
-import { AugmentConfigSchema, blurEnabled } from './augment-config';
+import { AugmentConfigSchema, blurEnabled, withColorJitter } from './augment-config';
 import { defaultBaseLr, defaultWeightDecay, pickTauBase, warmupSteps } from './schedule';
 
 const headSchema = z.object({
@@ -35,6 +35,8 @@ export const TrainConfigSchema = z.object({
   /** null → 0.99 for runs under 100k steps, else 0.996. */
   tauBase: z.number().min(0).max(1).nullable().default(null),
   augment: AugmentConfigSchema.prefault({}),
+  /** 'light' replaces both views' colour strengths with LIGHT_COLOR_JITTER (short CPU runs). */
+  colorJitter: z.enum(['paper', 'light']).default('paper'),
   seed: z.number().int().default(0),
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   /** Projector / predictor MLP sizes; null → 4096/256 at imageSize ≥ 96, 1024/256 below. */
@@ -112,6 +114,7 @@ export function resolveTrainConfig(cfg: TrainConfig, o: { datasetSize: number; t
     tauBase: cfg.tauBase ?? pickTauBase(totalSteps),
     projector: { hidden: cfg.projector.hidden ?? heads.hidden, out: cfg.projector.out ?? heads.out },
     predictor: { hidden: cfg.predictor.hidden ?? heads.hidden, out: cfg.predictor.out ?? heads.out },
+    augment: withColorJitter(cfg.augment, cfg.colorJitter),
     cacheSize: Math.round(cfg.cacheScale * cfg.imageSize),
     effectiveBatchSize: batch,
     stepsPerEpoch,
@@ -134,11 +137,11 @@ export const TRAIN_PRESETS: readonly TrainPreset[] = [
   {
     id: 'quick-cpu',
     label: 'Quick CPU',
-    description: 'Small CNN at 32 px, batch 64, Adam at 1e-3, 10-minute budget: a usable map on any laptop.',
+    description: 'Small CNN at 32 px, batch 64, Adam at 1e-3, light colour jitter, 10-minute budget: a usable map on any laptop.',
     // Adam at 1e-3 and small batches: the most optimizer steps a CPU budget buys. The paper's
     // LARS (trust 1e-3, LR 0.2·B/256) moves weights ~1e-4 of their norm per step, too little
     // for a few hundred steps.
-    overrides: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: 1e-3, backend: 'auto', liveMapEvery: 5 },
+    overrides: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: 1e-3, colorJitter: 'light', backend: 'auto', liveMapEvery: 5 },
   },
   {
     id: 'gpu-resnet18',

@@ -123,6 +123,12 @@ export function TrainSettingsForm({ settings: s, disabled, onChange }: Props) {
       <Field label="Live map (every N epochs)" hint="Re-project the Map tab every N epochs while training, in place (0 = off).">
         <NumberInput value={s.liveMapEvery} min={0} max={100000} disabled={disabled} testId="train-live-map" onCommit={(v) => edit({ liveMapEvery: v ?? 0 })} />
       </Field>
+      <Field label="Colour jitter" hint="The paper's strong colour jitter pays off over long runs; the light one learns faster in a short CPU budget.">
+        <select value={s.colorJitter} disabled={disabled} data-testid="train-color-jitter" onChange={(e) => edit({ colorJitter: e.target.value as TrainSettings['colorJitter'] })}>
+          <option value="paper">Paper (strong)</option>
+          <option value="light">Light (short runs)</option>
+        </select>
+      </Field>
       <Field label="Backend">
         <select value={s.backend} disabled={disabled} data-testid="train-backend" onChange={(e) => edit({ backend: e.target.value as TrainSettings['backend'] })}>
           {BACKENDS.map((v) => (
