@@ -20,10 +20,9 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { hasCifar, tempDir } from '../helpers/paths';
 import { generateScaleFolder } from '../helpers/scale-folder';
-import { contractClient, installLongTaskProbe, longTaskReport, pageNow, wsUrlOf, type ContractClient, type JobWindow } from '../e2e/longtask-probe';
+import { contractClient, longTaskReport, openProbedPage, pageNow, wsUrlOf, type ContractClient, type JobWindow } from '../e2e/longtask-probe';
 import { launchWithWebGL, rendererStale, serveTestBlocker } from '../e2e/map-harness';
 import { startServe } from '../e2e/serve-process';
 import { printTable } from './table';
@@ -91,12 +90,7 @@ async function main(): Promise<void> {
     }
     const classes = (await readdir(folder)).sort();
 
-    const page: Page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    await installLongTaskProbe(page);
-    await page.goto(serve.url);
-    await page.getByTestId('project-view').waitFor({ timeout: 60_000 });
+    const { page, problems } = await openProbedPage(browser, serve.url);
     const api = await contractClient(wsUrlOf(serve.url));
     const windows: JobWindow[] = [];
     const summaries: Record<string, string> = {};

@@ -5,7 +5,7 @@
  * starts jobs exactly as the UI's buttons do. Shared by the long-task test and the
  * 100k-image UI benchmark.
  */
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 
 export interface LongTask { start: number; duration: number; name: string }
@@ -78,6 +78,17 @@ export async function installLongTaskProbe(page: Page): Promise<void> {
       }
     };
   });
+}
+
+/** Opens the serve page with the probe installed and waits for the project; page errors are collected. */
+export async function openProbedPage(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await installLongTaskProbe(page);
+  await page.goto(url);
+  await page.getByTestId('project-view').waitFor({ timeout: 60_000 });
+  return { page, problems };
 }
 
 export function pageNow(page: Page): Promise<number> {

@@ -10,10 +10,10 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR_DIR, tempDir } from '../helpers/paths';
-import { contractClient, installLongTaskProbe, longTaskReport, pageNow, wsUrlOf, type JobWindow } from './longtask-probe';
+import { contractClient, longTaskReport, openProbedPage, pageNow, wsUrlOf, type JobWindow } from './longtask-probe';
 import { CHROMIUM, serveTestBlocker } from './map-harness';
 import { startServe, type Serve } from './serve-process';
 
@@ -57,12 +57,7 @@ describe.skipIf(missing !== null)('the UI stays responsive while jobs run (serve
   });
 
   it(`has no main-thread task over ${LIMIT_MS} ms on the Images, Train and Map tabs while ingest, training and the map build run`, async () => {
-    const page: Page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    await installLongTaskProbe(page);
-    await page.goto(serve.url);
-    await page.getByTestId('project-view').waitFor({ timeout: 60_000 });
+    const { page, problems } = await openProbedPage(browser, serve.url);
     const now = (): Promise<number> => pageNow(page);
     const windows: JobWindow[] = [];
 
