@@ -52,6 +52,24 @@ function printProfile(p: CpuProfile): void {
   }
   const top = [...byFn].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25);
   for (const [k, ms] of top) log(`profile: ${ms.toFixed(0).padStart(6)} ms  ${k}`);
+  // Busy stretches (no idle sample) over 50 ms, with the functions that filled them.
+  const keyOf = new Map(p.nodes.map((n) => [n.id, `${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}:${n.callFrame.columnNumber + 1}`]));
+  let run: [string, number][] = [];
+  const flush = (): void => {
+    const total = run.reduce((a, [, ms]) => a + ms, 0);
+    if (total > 50) {
+      const by = new Map<string, number>();
+      for (const [k, ms] of run) by.set(k, (by.get(k) ?? 0) + ms);
+      log(`profile: busy ${total.toFixed(0)} ms: ${[...by].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(' | ')}`);
+    }
+    run = [];
+  };
+  p.samples.forEach((id, i) => {
+    const k = keyOf.get(id) ?? '?';
+    if (k.startsWith('(idle)')) flush();
+    else run.push([k, (p.timeDeltas[i] ?? 0) / 1000]);
+  });
+  flush();
 }
 
 /** Ids of the first `per` images of each class folder, from the paged image list. */
