@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { hasCifar, REPO_ROOT } from '../helpers/paths';
 
 /** Shared by the map's browser test and frame benchmark: build the demo, serve it, open Chromium. */
@@ -82,4 +82,17 @@ export async function launchWithWebGL(): Promise<{ browser: Browser; renderer: s
     return { browser: null, reason: 'Chromium gave no WebGL2 context here' };
   }
   return { browser, renderer };
+}
+
+/** Opens a serve page on the Map tab (map or empty state). */
+export async function openMapTab(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('project-view').waitFor({ timeout: 30_000 });
+  await page.getByTestId('tab-map').click();
+  await page.getByTestId('map-panel').waitFor();
+}
+
+/** Waits until the map view has drawn at least one frame. */
+export async function waitForMapFrame(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window.__byolMap?.handle?.scene()?.frames ?? 0) > 0, null, { timeout: 60_000 });
 }

@@ -20,7 +20,7 @@ import { ProjectStore } from '../../main/store/project-store';
 import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
 import { pixelEmbeddings } from '../helpers/pixel-embeddings';
 import { runCli } from '../helpers/run-cli';
-import { launchWithWebGL, rendererStale } from './map-harness';
+import { launchWithWebGL, openMapTab, rendererStale, waitForMapFrame } from './map-harness';
 import { startServe, type Serve } from './serve-process';
 
 const PER_CLASS = 20;
@@ -120,10 +120,8 @@ beforeAll(async () => {
   sections = b.sections;
   page = await browser.newPage({ viewport: { width: W, height: H } });
   page.on('pageerror', (e) => console.log('page error:', e.message));
-  await page.goto(serve.url);
-  await page.getByTestId('project-view').waitFor({ timeout: 30_000 });
-  await page.getByTestId('tab-map').click();
-  await page.waitForFunction(() => (window.__byolMap?.handle?.scene()?.frames ?? 0) > 0, null, { timeout: 60_000 });
+  await openMapTab(page, serve.url);
+  await waitForMapFrame(page);
   await page.getByTestId('labels-panel').waitFor();
 }, 300_000);
 

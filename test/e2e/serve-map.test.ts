@@ -18,7 +18,7 @@ import { pointsInPolygon, projectToScreen } from '../../renderer/map/projection'
 import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
 import { pixelEmbeddings } from '../helpers/pixel-embeddings';
 import { runCli } from '../helpers/run-cli';
-import { launchWithWebGL, rendererStale } from './map-harness';
+import { launchWithWebGL, openMapTab, rendererStale, waitForMapFrame } from './map-harness';
 import { startServe, type Serve } from './serve-process';
 
 const FOLDERS = ['airplane', 'frog', 'truck'];
@@ -35,13 +35,6 @@ let sections: MapSections;
 let folders: string[];
 
 const env = () => ({ BYOL_DATA_DIR: path.join(tmp.dir, 'data'), HOME: path.join(tmp.dir, 'home') });
-
-async function openMapTab(url: string): Promise<void> {
-  await page.goto(url);
-  await page.getByTestId('project-view').waitFor({ timeout: 30_000 });
-  await page.getByTestId('tab-map').click();
-  await page.getByTestId('map-panel').waitFor();
-}
 
 /** Screen positions (page pixels) of every point, with the same maths as the component. */
 async function pagePositions(): Promise<Float32Array> {
@@ -105,7 +98,7 @@ beforeAll(async () => {
   serve = await startServe(project, env());
   page = await browser.newPage({ viewport: { width: W, height: H } });
   page.on('pageerror', (e) => console.log('page error:', e.message));
-  await openMapTab(serve.url);
+  await openMapTab(page, serve.url);
   await page.getByTestId('map-build').click();
   const err = page.getByTestId('map-error');
   await err.waitFor({ timeout: 30_000 });
@@ -126,8 +119,8 @@ beforeAll(async () => {
   const bundle = decodeMapBundle(await res.arrayBuffer());
   sections = bundle.sections;
   folders = bundle.header.folders;
-  await openMapTab(serve.url);
-  await page.waitForFunction(() => (window.__byolMap?.handle?.scene()?.frames ?? 0) > 0, null, { timeout: 60_000 });
+  await openMapTab(page, serve.url);
+  await waitForMapFrame(page);
 }, 300_000);
 
 afterAll(async () => {
@@ -249,8 +242,8 @@ describe('the Map tab in serve mode', () => {
     await expect.poll(() => help.count()).toBe(0);
 
     await page.waitForTimeout(1200); // the debounced map.state.save
-    await openMapTab(serve!.url);
-    await page.waitForFunction(() => (window.__byolMap?.handle?.scene()?.frames ?? 0) > 0, null, { timeout: 60_000 });
+    await openMapTab(page, serve!.url);
+    await waitForMapFrame(page);
     expect(await page.getByTestId('map-color-mode').inputValue()).toBe('cluster');
     await expect.poll(() => page.evaluate(() => window.__byolMap!.selectedIds().sort((a, b) => a - b))).toEqual(expected);
 

@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import { decodeMapBundle } from '../../preload/map-bundle';
 import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
 import { runCli } from '../helpers/run-cli';
-import { launchWithWebGL } from './map-harness';
+import { launchWithWebGL, openMapTab, waitForMapFrame } from './map-harness';
 import { startServe, type Serve } from './serve-process';
 
 const FOLDERS = ['airplane', 'frog', 'ship', 'truck'];
@@ -115,10 +115,8 @@ beforeAll(async () => {
   serve = await startServe(project, env());
   page = await browser.newPage({ viewport: { width: W, height: H } });
   page.on('pageerror', (e) => console.log('page error:', e.message));
-  await page.goto(serve.url);
-  await page.getByTestId('project-view').waitFor({ timeout: 30_000 });
-  await page.getByTestId('tab-map').click();
-  await page.waitForFunction(() => (window.__byolMap?.handle?.scene()?.frames ?? 0) > 0, null, { timeout: 60_000 });
+  await openMapTab(page, serve.url);
+  await waitForMapFrame(page);
 }, 240_000);
 
 afterAll(async () => {
@@ -248,7 +246,7 @@ describe('the review panels in serve mode', () => {
 
   it('lists the top outliers, follows k and N, and a click opens the image on the map', async ({ skip }) => {
     if (!browser) return skip(skipReason);
-    await page.waitForFunction(() => (window.__byolMap?.handle?.scene()?.frames ?? 0) > 0, null, { timeout: 60_000 });
+    await waitForMapFrame(page);
     const items = page.getByTestId('outlier-item');
     await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(48);
     await page.getByTestId('outlier-limit').fill('8');
