@@ -35,6 +35,12 @@ export function mapRendererLent(): boolean {
   return lent > 0;
 }
 
+/** Sets the drawing-buffer size (CSS px) unless it already has it: any resize reallocates the buffer. */
+export function sizeMapRenderer(r: THREE.WebGLRenderer, width: number, height: number): void {
+  const now = r.getSize(new THREE.Vector2());
+  if (now.x !== width || now.y !== height) r.setSize(width, height, false);
+}
+
 /**
  * Sizes the drawing buffer for a map view about to open (the Map tab's empty state knows
  * where the view will go): allocating it costs 100-150 ms with software GL, better paid when
@@ -43,9 +49,7 @@ export function mapRendererLent(): boolean {
 export function presizeMapCanvas(width: number, height: number): void {
   if (lent > 0 || width < 1 || height < 1) return;
   try {
-    const r = mapRenderer();
-    const now = r.getSize(new THREE.Vector2());
-    if (now.x !== width || now.y !== height) r.setSize(width, height, false);
+    sizeMapRenderer(mapRenderer(), width, height);
   } catch {
     // No WebGL: the map says so when it opens.
   }

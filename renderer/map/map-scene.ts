@@ -2,6 +2,7 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { animate } from './animate';
 import { easeInOutCubic, homeCamera, interpolateCamera, type CameraState } from './camera';
+import { sizeMapRenderer } from './gl-context';
 import { GpuPicker } from './gpu-picker';
 import { computeBounds, nearestPoints } from './projection';
 import { HoverMarker } from './hover-marker';
@@ -220,9 +221,8 @@ export class MapScene {
 
   resize(width: number, height: number): void {
     this.size = { width: Math.max(1, width), height: Math.max(1, height) };
-    // Unchanged (presized, see gl-context.ts): skip it, since any resize reallocates the buffer.
-    const now = this.renderer.getSize(new THREE.Vector2());
-    if (now.x !== this.size.width || now.y !== this.size.height) this.renderer.setSize(this.size.width, this.size.height, false);
+    // Often already this size: presizeMapCanvas ran when the Map tab opened.
+    sizeMapRenderer(this.renderer, this.size.width, this.size.height);
     this.camera.aspect = this.size.width / this.size.height;
     this.camera.updateProjectionMatrix();
     this.updateScale();

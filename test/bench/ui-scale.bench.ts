@@ -42,18 +42,15 @@ interface CpuProfile {
 
 /** UI_SCALE_PROFILE=<stage>: the page's JS self time by function during that stage (CDP sampling profiler). */
 function printProfile(p: CpuProfile): void {
-  const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000));
+  const keyOf = new Map(p.nodes.map((n) => [n.id, `${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}:${n.callFrame.columnNumber + 1}`]));
   const byFn = new Map<string, number>();
-  for (const n of p.nodes) {
-    const f = n.callFrame;
-    const key = `${f.functionName || "(anonymous)"} ${path.basename(f.url)}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
-    byFn.set(key, (byFn.get(key) ?? 0) + (self.get(n.id) ?? 0));
-  }
+  p.samples.forEach((id, i) => {
+    const k = keyOf.get(id) ?? '?';
+    byFn.set(k, (byFn.get(k) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
   const top = [...byFn].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25);
   for (const [k, ms] of top) log(`profile: ${ms.toFixed(0).padStart(6)} ms  ${k}`);
   // Busy stretches (no idle sample) over 50 ms, with the functions that filled them.
-  const keyOf = new Map(p.nodes.map((n) => [n.id, `${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}:${n.callFrame.columnNumber + 1}`]));
   let run: [string, number][] = [];
   const flush = (): void => {
     const total = run.reduce((a, [, ms]) => a + ms, 0);
