@@ -12,10 +12,12 @@ export function NewClassForm() {
   const shown = color ?? PALETTE[count % PALETTE.length];
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return;
-    const k = await createClass(name.trim(), shown);
+    const submitted = name.trim();
+    if (!submitted) return;
+    const k = await createClass(submitted, shown);
+    // The user may already be typing the next name; clear only what was submitted.
     if (k) {
-      setName('');
+      setName((n) => (n.trim() === submitted ? '' : n));
       setColor(null);
     }
   };
