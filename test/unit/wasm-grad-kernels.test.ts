@@ -5,12 +5,15 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setFilterGradChunkLimits } from '../../main/engine/backends/wasm-filter-grad';
 import { enableTrainableWasm, inputGradFallbacks, TRAINABLE_WASM_KERNELS } from '../../main/engine/backends/wasm-grad-kernels';
+import { winogradCalls } from '../../main/engine/backends/wasm-winograd';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 interface Case {
   name: string; x: [number, number, number, number]; w: [number, number, number, number]; s: number | [number, number]; pad: Pad;
   /** Expected to take the stock Conv2DBackpropInput path. */
   stock?: boolean;
+  /** Convolutions expected to run as Winograd (forward and input gradient). */
+  winograd?: number;
 }
 
 const CASES: Case[] = [
@@ -24,6 +27,7 @@ const CASES: Case[] = [
   { name: 'non-square 2x3 kernel, strides [2,1]', x: [2, 9, 9, 2], w: [2, 3, 2, 3], s: [2, 1], pad: 'valid' },
   { name: 'large map (flat-grid filter gradient)', x: [2, 20, 18, 3], w: [3, 3, 3, 5], s: 1, pad: 'same' },
   { name: 'large map, stride 2 (flat grid, 4 phases)', x: [2, 36, 34, 2], w: [3, 3, 2, 3], s: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { name: '3x3 s1 same, 64+ channels (Winograd forward and input gradient)', x: [2, 8, 12, 64], w: [3, 3, 64, 72], s: 1, pad: 'same', winograd: 2 },
   { name: 'pad wider than kernel (stock input-gradient fallback)', x: [1, 6, 6, 2], w: [2, 2, 2, 3], s: 1, pad: 3, stock: true },
 ];
 
@@ -69,8 +73,10 @@ describe('wasm conv gradient kernels', () => {
       const tensorsBefore = tf.memory().numTensors;
       const buffersBefore = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
       const fallbacksBefore = inputGradFallbacks();
+      const winogradBefore = winogradCalls();
       const [wx, ww] = await convGrads('wasm', c, xv, wv);
       expect(inputGradFallbacks() - fallbacksBefore, 'stock input-gradient fallbacks').toBe(c.stock ? 1 : 0);
+      expect(winogradCalls() - winogradBefore, 'Winograd convolutions').toBe(c.winograd ?? 0);
       // No tensor and no backend buffer (our kernels allocate their own) may outlive the call.
       expect(tf.memory().numTensors).toBe(tensorsBefore);
       expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(buffersBefore);

@@ -4,6 +4,8 @@
 //   dW: chunked GEMMs over gathered stride phases of x (wasm-filter-grad.ts),
 //   dx: one stride-1 convolution per stride phase (wasm-input-grad.ts),
 // and two stock kernels that hurt training are patched (wasm-kernel-patches.ts).
+// 3×3 stride-1 convolutions, forward and input gradient, run as Winograd F(4×4, 3×3)
+// (wasm-winograd.ts).
 // Everything is registered through tfjs's public kernel registry.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
@@ -11,6 +13,7 @@ import { filterGrad } from './wasm-filter-grad';
 import type { WasmBackend } from './wasm-heap';
 import { inputGrad } from './wasm-input-grad';
 import { patchWasmKernels } from './wasm-kernel-patches';
+import { conv2dVia } from './wasm-winograd';
 
 type ConvAttrs = {
   strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -52,7 +55,7 @@ export const conv2dBackpropInput: KernelFunc = (args) => {
 };
 
 /** Kernels enableTrainableWasm() registers or replaces for 'wasm'. */
-export const TRAINABLE_WASM_KERNELS = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Identity, tf.BatchMatMul] as const;
+export const TRAINABLE_WASM_KERNELS = [tf.Conv2D, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Identity, tf.BatchMatMul] as const;
 
 let enabled = false;
 
@@ -72,5 +75,10 @@ export function enableTrainableWasm(): void {
   tf.registerKernel({ kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernelFunc: conv2dBackpropInput, setupFunc: stock?.setupFunc });
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) tf.unregisterKernel(tf.Conv2DBackpropFilter, 'wasm');
   tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
+  const conv = tf.getKernel(tf.Conv2D, 'wasm');
+  if (conv) {
+    tf.unregisterKernel(tf.Conv2D, 'wasm');
+    tf.registerKernel({ ...conv, kernelFunc: conv2dVia(conv) });
+  }
   patchWasmKernels();
 }
