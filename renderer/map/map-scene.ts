@@ -35,6 +35,12 @@ export class MapScene {
   private pickUniforms = { uScale: { value: 1 }, uMinPx: { value: 3 }, uMaxPx: { value: 48 }, uMix: this.mix };
   private picker: GpuPicker;
   private stopGlide = (): void => {};
+  /**
+   * Set once a glide ran below ~10 fps (software GL, or a huge map on a weak GPU). Every glide
+   * frame redraws all points, and the next layout's buffer upload then waits behind that queue
+   * of slow frames on the main thread; such maps jump to each new layout instead.
+   */
+  private slowGlides = false;
   private stopFlight = (): void => {};
   private marker = new HoverMarker();
   private frame = 0;
@@ -158,7 +164,17 @@ export class MapScene {
   private glide(ms: number): void {
     this.stopGlide();
     this.mix.value = 0;
-    this.stopGlide = animate(ms, (t) => { this.mix.value = t; this.renderNow(); });
+    const gaps: number[] = [];
+    let last = 0;
+    this.stopGlide = animate(this.slowGlides ? 0 : ms, (t) => {
+      const now = performance.now();
+      if (last) gaps.push(now - last);
+      last = now;
+      this.mix.value = t;
+      this.renderNow();
+    }, () => {
+      if (gaps.length >= 2 && gaps.sort((a, b) => a - b)[gaps.length >> 1] > 100) this.slowGlides = true;
+    });
   }
 
   get count(): number {
