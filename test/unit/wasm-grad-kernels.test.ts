@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setFilterGradChunkLimits } from '../../main/engine/backends/wasm-filter-grad';
 import { enableTrainableWasm, inputGradFallbacks, TRAINABLE_WASM_KERNELS } from '../../main/engine/backends/wasm-grad-kernels';
 import { winogradCalls } from '../../main/engine/backends/wasm-winograd';
+import { randomData, relErr } from '../helpers/tensor-compare';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 interface Case {
@@ -31,10 +32,6 @@ const CASES: Case[] = [
   { name: 'pad wider than kernel (stock input-gradient fallback)', x: [1, 6, 6, 2], w: [2, 2, 2, 3], s: 1, pad: 3, stock: true },
 ];
 
-function randomData(shape: number[], seed: number): Float32Array {
-  return tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array);
-}
-
 /** Gradients of sum(conv(x, w)²) with respect to x and w, on the given backend. */
 async function convGrads(backend: string, c: Case, xv: Float32Array, wv: Float32Array): Promise<[Float32Array, Float32Array]> {
   await tf.setBackend(backend);
@@ -43,16 +40,6 @@ async function convGrads(backend: string, c: Case, xv: Float32Array, wv: Float32
     const [gx, gw] = tf.grads(f)([tf.tensor(xv, c.x), tf.tensor(wv, c.w)]);
     return [gx.dataSync() as Float32Array, gw.dataSync() as Float32Array] as [Float32Array, Float32Array];
   });
-}
-
-function relErr(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
 }
 
 beforeAll(async () => {

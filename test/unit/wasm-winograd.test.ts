@@ -5,25 +5,13 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enableTrainableWasm } from '../../main/engine/backends/wasm-grad-kernels';
 import { setWinograd, winogradCalls } from '../../main/engine/backends/wasm-winograd';
+import { randomData as random, relErr as maxRelErr } from '../helpers/tensor-compare';
 
 type Shape4 = [number, number, number, number];
 
 async function conv(backend: string, x: Float32Array, xs: Shape4, w: Float32Array, ws: Shape4, pad: 'same' | 'valid' = 'same', stride = 1): Promise<Float32Array> {
   await tf.setBackend(backend);
   return tf.tidy(() => tf.conv2d(tf.tensor4d(x, xs), tf.tensor4d(w, ws), stride, pad).dataSync() as Float32Array);
-}
-
-const random = (shape: number[], seed: number) => tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array);
-
-function maxRelErr(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
 }
 
 beforeAll(async () => {
