@@ -8,25 +8,12 @@
 // (wasm-winograd.ts).
 // Everything is registered through tfjs's public kernel registry.
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { filterGrad } from './wasm-filter-grad';
-import type { WasmBackend } from './wasm-heap';
+import { convInfo, type WasmBackend } from './wasm-heap';
 import { inputGrad } from './wasm-input-grad';
-import { patchWasmKernels } from './wasm-kernel-patches';
+import { patchWasmKernels, replaceWasmKernel } from './wasm-kernel-patches';
 import { conv2dVia } from './wasm-winograd';
-
-type ConvAttrs = {
-  strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: 'NHWC' | 'NCHW';
-};
-
-function convInfo(xShape: number[], filterShape: number[], attrs: NamedAttrMap | undefined) {
-  const a = attrs as unknown as ConvAttrs;
-  if ((a.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('wasm conv gradients support NHWC only');
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-}
 
 export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -75,10 +62,6 @@ export function enableTrainableWasm(): void {
   tf.registerKernel({ kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernelFunc: conv2dBackpropInput, setupFunc: stock?.setupFunc });
   if (tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')) tf.unregisterKernel(tf.Conv2DBackpropFilter, 'wasm');
   tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
-  const conv = tf.getKernel(tf.Conv2D, 'wasm');
-  if (conv) {
-    tf.unregisterKernel(tf.Conv2D, 'wasm');
-    tf.registerKernel({ ...conv, kernelFunc: conv2dVia(conv) });
-  }
+  replaceWasmKernel(tf.Conv2D, conv2dVia);
   patchWasmKernels();
 }

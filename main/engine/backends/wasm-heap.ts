@@ -45,3 +45,17 @@ export function conv2d(b: WasmBackend, x: TensorInfo, filter: TensorInfo, p: Pad
   const pad = [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
   return run('Conv2D', b, { x, filter }, { strides: [1, 1], dilations, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor' });
 }
+
+type ConvAttrs = {
+  strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+  dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: 'NHWC' | 'NCHW';
+};
+
+/** Conv2DInfo from a convolution kernel's attrs (the gradient kernels' attrs carry no dilations: 1). NHWC only. */
+export function convInfo(xShape: number[], filterShape: number[], attrs: NamedAttrMap | undefined): tf.backend_util.Conv2DInfo {
+  const a = attrs as unknown as ConvAttrs;
+  if ((a.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('wasm conv kernels support NHWC only');
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number],
+    a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+}

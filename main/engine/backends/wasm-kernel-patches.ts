@@ -47,7 +47,8 @@ function batchMatMulVia(stock: KernelConfig): KernelFunc {
   };
 }
 
-function replace(name: string, make: (stock: KernelConfig) => KernelFunc): void {
+/** Re-registers a stock wasm kernel with the function `make` builds around it. */
+export function replaceWasmKernel(name: string, make: (stock: KernelConfig) => KernelFunc): void {
   const stock = tf.getKernel(name, 'wasm');
   if (!stock) return;
   tf.unregisterKernel(name, 'wasm');
@@ -61,6 +62,6 @@ let patched = false;
 export function patchWasmKernels(): void {
   if (patched) return;
   patched = true;
-  replace(tf.Identity, () => identity);
-  replace(tf.BatchMatMul, batchMatMulVia);
+  replaceWasmKernel(tf.Identity, () => identity);
+  replaceWasmKernel(tf.BatchMatMul, batchMatMulVia);
 }
