@@ -1,6 +1,7 @@
 import type { JobFinished, TrainBackendInfo, TrainConfigOverrides, TrainProgress } from '../../../preload/contract';
 import { AppService } from '../../api/service';
 import { defaultDataRoot } from '../../api/data-root';
+import { COLOR_JITTER_MODES, type ColorJitterMode } from '../../engine/recipe/augment-config';
 import type { TrainSummary } from '../../engine/trainer/protocol';
 import { CliError, printResult } from '../output';
 import { requireProject } from '../project-arg';
@@ -38,8 +39,9 @@ export function trainOverrides(v: Record<string, string | boolean | undefined>):
     o.optimizer = v.optimizer;
   }
   if (v['color-jitter'] !== undefined) {
-    if (v['color-jitter'] !== 'paper' && v['color-jitter'] !== 'light') throw new CliError(`--color-jitter must be paper or light, got "${String(v['color-jitter'])}".`, 2);
-    o.colorJitter = v['color-jitter'];
+    const mode = v['color-jitter'];
+    if (!COLOR_JITTER_MODES.includes(mode as ColorJitterMode)) throw new CliError(`--color-jitter must be ${COLOR_JITTER_MODES.join(' or ')}, got "${String(mode)}".`, 2);
+    o.colorJitter = mode as ColorJitterMode;
   }
   if (v.backend !== undefined) {
     if (!BACKENDS.includes(v.backend as (typeof BACKENDS)[number])) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}, got "${String(v.backend)}".`, 2);

@@ -72,7 +72,8 @@ export type AugmentConfig = z.infer<typeof AugmentConfigSchema>;
  */
 export const LIGHT_COLOR_JITTER = { brightness: 0.2, contrast: 0.2, saturation: 0.1, hue: 0.05, grayscaleProb: 0.05 } as const;
 
-export type ColorJitterMode = 'paper' | 'light';
+export const COLOR_JITTER_MODES = ['paper', 'light'] as const;
+export type ColorJitterMode = (typeof COLOR_JITTER_MODES)[number];
 
 /** The augmentation with the colour strengths of `mode` in both views. */
 export function withColorJitter(a: AugmentConfig, mode: ColorJitterMode): AugmentConfig {

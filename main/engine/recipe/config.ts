@@ -4,7 +4,7 @@
  * resolveTrainConfig turns a parsed config plus the dataset size into concrete numbers.
  */
 import { z } from 'zod';
-import { AugmentConfigSchema, blurEnabled, withColorJitter } from './augment-config';
+import { AugmentConfigSchema, blurEnabled, COLOR_JITTER_MODES, withColorJitter } from './augment-config';
 import { defaultBaseLr, defaultWeightDecay, pickTauBase, warmupSteps } from './schedule';
 
 const headSchema = z.object({
@@ -36,7 +36,7 @@ export const TrainConfigSchema = z.object({
   tauBase: z.number().min(0).max(1).nullable().default(null),
   augment: AugmentConfigSchema.prefault({}),
   /** 'light' replaces both views' colour strengths with LIGHT_COLOR_JITTER (short CPU runs). */
-  colorJitter: z.enum(['paper', 'light']).default('paper'),
+  colorJitter: z.enum(COLOR_JITTER_MODES).default('paper'),
   seed: z.number().int().default(0),
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   /** Projector / predictor MLP sizes; null → 4096/256 at imageSize ≥ 96, 1024/256 below. */
