@@ -65,15 +65,29 @@ function isolated(xy: Float32Array, box: { x: number; y: number; width: number; 
   return -1;
 }
 
-/** Canvas pixels that are not the background. */
-async function litPixels(): Promise<number> {
+/**
+ * Canvas pixels that are not the background, and how many of them are nearest (in RGB) to each
+ * of `palette`: points are blended, so a pixel counts for the colour it is closest to.
+ */
+async function canvasPixels(palette: number[][] = []): Promise<{ lit: number; byColour: number[] }> {
   await waitFrames();
   const png = await page.getByTestId('map-canvas').screenshot();
   const { data: px, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   let lit = 0;
-  for (let o = 0; o < px.length; o += info.channels) if (Math.abs(px[o] - BG[0]) + Math.abs(px[o + 1] - BG[1]) + Math.abs(px[o + 2] - BG[2]) > 40) lit++;
-  return lit;
+  const byColour = palette.map(() => 0);
+  for (let o = 0; o < px.length; o += info.channels) {
+    if (Math.abs(px[o] - BG[0]) + Math.abs(px[o + 1] - BG[1]) + Math.abs(px[o + 2] - BG[2]) <= 40) continue;
+    lit++;
+    let best = -1, bestD = Infinity;
+    palette.forEach((c, k) => {
+      const d = (px[o] - c[0]) ** 2 + (px[o + 1] - c[1]) ** 2 + (px[o + 2] - c[2]) ** 2;
+      if (d < bestD) { bestD = d; best = k; }
+    });
+    if (best >= 0) byColour[best]++;
+  }
+  return { lit, byColour };
 }
+const litPixels = async () => (await canvasPixels()).lit;
 
 const waitFrames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
@@ -150,12 +164,20 @@ describe('the Map tab in serve mode', () => {
     await page.screenshot({ path: path.join(RESULTS, 'map.png') });
     await page.screenshot({ path: path.join(REPO_ROOT, 'test/e2e/screenshots/map.png') });
     // Hiding a folder in the legend removes its points from the canvas; showing it brings them back.
+    // Points overlap, so the check counts pixels by colour: the hidden folder's colour must vanish.
+    const palette = await page.locator('.map-swatch').evaluateAll((els) =>
+      els.map((e) => getComputedStyle(e).backgroundColor.match(/\d+/g)!.slice(0, 3).map(Number)));
+    expect(palette).toHaveLength(3);
+    const shown = await canvasPixels(palette);
+    expect(shown.byColour[1]).toBeGreaterThan(2000);
     await rows.nth(1).click();
     expect(await rows.nth(1).getAttribute('aria-pressed')).toBe('false');
-    const hidden = await litPixels();
-    expect(hidden).toBeLessThan(lit * 0.9);
+    await expect.poll(async () => (await canvasPixels(palette)).byColour[1]).toBeLessThan(shown.byColour[1] * 0.1);
+    const hidden = await canvasPixels(palette);
+    console.log(`pixels by folder colour, shown ${shown.byColour.join('/')}, with ${folders[1]} hidden ${hidden.byColour.join('/')}`);
+    expect(hidden.lit).toBeLessThan(lit);
     await rows.nth(1).click();
-    expect(await litPixels()).toBeGreaterThan(lit * 0.95);
+    await expect.poll(async () => (await canvasPixels(palette)).byColour[1]).toBeGreaterThan(shown.byColour[1] * 0.95);
     // The legend selects a whole class; the strip shows the count and caps its thumbnails.
     await rows.nth(2).hover();
     await page.getByTestId('map-legend-select').nth(2).click();
