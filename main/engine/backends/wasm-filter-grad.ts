@@ -18,7 +18,7 @@
 // floats (stride 2), copied with memmove instead of a scalar loop per pixel.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type * as tf from '@tensorflow/tfjs';
-import { alloc, conv2d, f32Index, free, heapF32, run, type WasmBackend } from './wasm-heap';
+import { alloc, f32Index, free, gemm, heapF32, run, type WasmBackend } from './wasm-heap';
 
 const limits = {
   /** Floats per chunk of the gathered left operand (~32 MB). */
@@ -66,15 +66,6 @@ function transposeBatchInnermost(heap: Float32Array, src: number, dst: number, B
 function copy(heap: Float32Array, dst: number, src: number, n: number): void {
   if (n >= 32) heap.copyWithin(dst, src, src + n);
   else for (let k = 0; k < n; k++) heap[dst + k] = heap[src + k];
-}
-
-/**
- * [M,K]·[K,N] as a 1×1 convolution of M one-pixel rows: XNNPACK runs it with the same
- * GEMM micro-kernels as its fully-connected operator, but (unlike BatchMatMul, whose
- * tfjs wrapper passes no thread pool) on the backend's threads.
- */
-function gemm(b: WasmBackend, a: TensorInfo, w: TensorInfo): TensorInfo {
-  return conv2d(b, a, w, { top: 0, bottom: 0, left: 0, right: 0 });
 }
 
 /** Adds chunk products into `acc` (or returns the first one as the accumulator). */

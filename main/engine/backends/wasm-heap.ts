@@ -46,6 +46,15 @@ export function conv2d(b: WasmBackend, x: TensorInfo, filter: TensorInfo, p: Pad
   return run('Conv2D', b, { x, filter }, { strides: [1, 1], dilations, pad, dataFormat: 'NHWC', dimRoundingMode: 'floor' });
 }
 
+/**
+ * [M,K]·[K,N] as a 1×1 convolution of M one-pixel rows ([1, M, 1, K] by [1, 1, K, N]): XNNPACK
+ * runs it with the same GEMM micro-kernels as its fully-connected operator, but (unlike
+ * BatchMatMul, whose tfjs wrapper passes no thread pool) on the backend's threads.
+ */
+export function gemm(b: WasmBackend, a: TensorInfo, w: TensorInfo): TensorInfo {
+  return conv2d(b, a, w, { top: 0, bottom: 0, left: 0, right: 0 });
+}
+
 type ConvAttrs = {
   strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
   dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: 'NHWC' | 'NCHW';

@@ -15,8 +15,8 @@
 // Used for the forward convolutions and, through the registry, for the stride-1 input
 // gradients (wasm-input-grad.ts), which are the same 3×3 convolutions with flipped filters.
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { alloc, convInfo, f32Index, free, heapF32, type WasmBackend } from './wasm-heap';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { alloc, convInfo, f32Index, free, gemm, heapF32, type WasmBackend } from './wasm-heap';
 
 const settings = {
   enabled: process.env.BYOL_WINOGRAD !== '0',
@@ -234,8 +234,8 @@ function transformOutput(h: Float32Array, pm: number[], y: number, b0: number, n
   }
 }
 
-/** conv2d(x, filter) with 'same' padding and stride 1 by Winograd F(4×4, 3×3); `gemm` is the stock XNNPACK Conv2D. */
-export function winogradConv2d(b: WasmBackend, x: TensorInfo, filter: TensorInfo, gemm: (x: TensorInfo, f: TensorInfo) => TensorInfo): TensorInfo {
+/** conv2d(x, filter) with 'same' padding and stride 1 by Winograd F(4×4, 3×3); the 36 GEMMs are 1×1 XNNPACK convolutions. */
+function winogradConv2d(b: WasmBackend, x: TensorInfo, filter: TensorInfo): TensorInfo {
   calls++;
   const [B, H, W, C] = x.shape;
   const Co = filter.shape[3];
@@ -253,7 +253,7 @@ export function winogradConv2d(b: WasmBackend, x: TensorInfo, filter: TensorInfo
       const ms: TensorInfo[] = [];
       try {
         for (let k = 0; k < 36; k++) {
-          ms.push(gemm(vs[k], us[k]));
+          ms.push(gemm(b, vs[k], us[k]));
           free(b, vs[k]);
         }
         transformOutput(heapF32(b), ms.map((m) => f32Index(b, m)), f32Index(b, y), b0, nb, H, W, Co);
@@ -278,7 +278,6 @@ export function conv2dVia(stock: KernelConfig): KernelFunc {
     // Cheap tests first: most calls (the GEMMs of our own kernels) are 1×1.
     if (!settings.enabled || filter.shape[0] !== 3 || filter.shape[1] !== 3 || (attrs as { dataFormat?: string }).dataFormat === 'NCHW') return stock.kernelFunc(args);
     if (!winogradApplies(x.shape, filter.shape, convInfo(x.shape, filter.shape, attrs))) return stock.kernelFunc(args);
-    const pointwise = { strides: [1, 1], dilations: [1, 1], pad: 'valid', dataFormat: 'NHWC' } as unknown as NamedAttrMap;
-    return winogradConv2d(backend as WasmBackend, x, filter, (v, u) => stock.kernelFunc({ inputs: { x: v, filter: u }, backend, attrs: pointwise }) as TensorInfo);
+    return winogradConv2d(backend as WasmBackend, x, filter);
   };
 }
