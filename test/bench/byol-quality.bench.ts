@@ -6,15 +6,22 @@
  * reference; target: ≥ 10 points above it). Also images/s, data stalls, peak RSS and
  * tf.memory() per epoch (which should stay flat).
  *
+ * Where python3-torch is installed, the same recipe in PyTorch (ref/byol_quality_torch.py)
+ * then trains for the same minutes on the same machine, and both gains are printed side by
+ * side: what a user would get from the tool they would otherwise pick.
+ *
  * Run: npx tsx test/bench/byol-quality.bench.ts
  * Env: BYOL_BENCH_MINUTES (20), BYOL_BENCH_EVALS (kNN points during training, 5),
  *      BYOL_BENCH_CONFIG (JSON training overrides, e.g. '{"optimizer":"sgd","lr":0.1}'),
- *      BYOL_BENCH_PROJECT (reuse this project folder instead of a fresh temp one).
+ *      BYOL_BENCH_PROJECT (reuse this project folder instead of a fresh temp one),
+ *      BENCH_NO_REF=1 (skip the PyTorch reference; it applies only to the default config).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ingestFolder } from '../../main/dataset/ingest';
 import { indexLabels, knnLeaveOneOut } from '../../main/engine/eval/knn';
 import { createEncoder } from '../../main/engine/model/resnet';
@@ -28,6 +35,7 @@ import { preparePixelCache } from '../../main/engine/trainer/train-setup';
 import { ProjectStore } from '../../main/store/project-store';
 import { CIFAR_DIR, hasCifar } from '../helpers/paths';
 import { fmt, median, printTable } from './table';
+import { PYTHON, torchMissing } from './torch-ref';
 
 if (!hasCifar) {
   console.log('[skip] byol-quality: the shared CIFAR folder is missing beside the repository.');
@@ -120,8 +128,45 @@ try {
     { metric: 'tensors first → last epoch', value: epochs.length ? `${epochs[0].numTensors} → ${epochs[epochs.length - 1].numTensors}` : 'n/a' },
     { metric: 'final loss', value: fmt(summary.finalLoss ?? NaN, 4) },
   ]);
+
+  const ref = pytorchReference(summary.imagesPerSecond);
+  if ('skip' in ref) log(`PyTorch reference skipped: ${ref.skip}`);
+  else {
+    printTable(`PyTorch reference: kNN top-1 vs minutes trained (same recipe, ${ref.threads} threads)`, [
+      { minutes: 0, 'kNN top-1 %': 100 * ref.random_init, 'gain (points)': 0 },
+      ...ref.curve.map(([m, a]) => ({ minutes: m, 'kNN top-1 %': 100 * a, 'gain (points)': 100 * (a - ref.random_init) })),
+    ]);
+    const row = (metric: string, ours: number, theirs: number, digits: number) => ({ metric, ours: fmt(ours, digits), PyTorch: fmt(theirs, digits), 'ours ÷ PyTorch': fmt(ours / theirs, 2) });
+    printTable(`The same ${MINUTES} minutes on the same machine: ours (${backend.backend}) and PyTorch`, [
+      row('random-init kNN top-1 %', 100 * random.top1, 100 * ref.random_init, 2),
+      row('trained kNN top-1 %', Number(final['kNN top-1 %']), 100 * ref.trained, 2),
+      row('gain, points', gain, 100 * (ref.trained - ref.random_init), 2),
+      row('images/s', summary.imagesPerSecond, ref.images_per_second, 1),
+      row('steps', summary.steps, ref.steps, 0),
+    ]);
+  }
 } finally {
   if (own) await rm(root, { recursive: true, force: true });
 }
+interface TorchQuality { random_init: number; trained: number; curve: [number, number][]; steps: number; images_per_second: number; threads: number }
+
+/** The PyTorch run of the same recipe for the same minutes, or why it did not run. */
+function pytorchReference(oursImagesPerSecond: number): TorchQuality | { skip: string } {
+  if (process.env.BENCH_NO_REF === '1') return { skip: 'BENCH_NO_REF=1' };
+  if (Object.keys(overrides).length > 0) return { skip: 'BYOL_BENCH_CONFIG changes the recipe the reference implements' };
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ref/byol_quality_torch.py');
+  const missing = torchMissing(script);
+  if (missing) return { skip: missing };
+  log(`PyTorch reference: the same recipe for ${MINUTES} min (ours ran at ${oursImagesPerSecond.toFixed(1)} img/s)…`);
+  const r = spawnSync(PYTHON, [script, CIFAR_DIR, String(MINUTES), String(os.availableParallelism()), String(EVALS), String(cfg.seed)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: (MINUTES + 15) * 60_000 });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as TorchQuality;
+  } catch {
+    return { skip: `reference failed (exit ${r.status ?? r.signal}): ${last || 'no output'}` };
+  }
+}
+
 // The threaded wasm backend's pthreads keep Node alive after the work is done.
 process.exit(0);

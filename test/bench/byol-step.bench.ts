@@ -10,7 +10,6 @@
 //      BENCH_PROFILE=shapes: one row per kernel and input shapes)
 //   BENCH_BATCH=64 (resnet18 batch, for quicker profiles), BENCH_NO_REF=1 (skip PyTorch)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -24,8 +23,8 @@ import { Sgd } from '../../main/engine/recipe/optim';
 import { resetWasmProfile, startWasmProfile, stopWasmProfile, type KernelStat } from '../../main/engine/backends/wasm-profile';
 import { SHARED_DIR } from '../helpers/paths';
 import { fmt, median, printTable } from './table';
+import { PYTHON, torchMissing } from './torch-ref';
 
-const PY = '/usr/bin/python3';
 const REF = path.join(SHARED_DIR, 'bench/ref_byol_torch.py');
 const STEPS = Number(process.env.BENCH_STEPS ?? 3);
 const ONLY = process.env.BENCH_ONLY;
@@ -51,10 +50,9 @@ const RUNS: Run[] = [
 
 /** The PyTorch reference's ms/step at this batch and size, or a reason it did not run. */
 function pytorch(batch: number, size: number): { ms: number } | { skip: string } {
-  if (!existsSync(PY)) return { skip: `${PY} not found` };
-  if (!existsSync(REF)) return { skip: `${REF} not found` };
-  if (spawnSync(PY, ['-c', 'import torch, torchvision'], { encoding: 'utf8' }).status !== 0) return { skip: 'python3-torch / python3-torchvision not installed (apt-get install python3-torch python3-torchvision)' };
-  const r = spawnSync(PY, [REF, String(os.availableParallelism()), String(batch), String(size)], { encoding: 'utf8', timeout: 30 * 60_000 });
+  const missing = torchMissing(REF);
+  if (missing) return { skip: missing };
+  const r = spawnSync(PYTHON, [REF, String(os.availableParallelism()), String(batch), String(size)], { encoding: 'utf8', timeout: 30 * 60_000 });
   const m = /([\d.]+) ms\/step/.exec(r.stdout ?? '');
   return m ? { ms: Number(m[1]) } : { skip: `reference failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}` };
 }

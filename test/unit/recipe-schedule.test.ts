@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultBaseLr, defaultWeightDecay, lrAt, warmupSteps } from '../../main/engine/recipe/schedule';
+import { defaultBaseLr, defaultWeightDecay, fitStepsToBudget, lrAt, warmupSteps } from '../../main/engine/recipe/schedule';
 
 describe('learning-rate schedule', () => {
   const o = { baseLr: 0.8, totalSteps: 1000, warmupSteps: 100 };
@@ -19,6 +19,17 @@ describe('learning-rate schedule', () => {
 
   it('without warm-up starts at the base LR', () => {
     expect(lrAt(0, { ...o, warmupSteps: 0 })).toBeCloseTo(0.8, 12);
+  });
+
+  it('fits a time budget: steps done plus what the time left allows, 2% spare, within the epochs asked for', () => {
+    // 20 min at 1300 ms/step: 923 steps, of which 904 fit with 2% spare.
+    expect(fitStepsToBudget({ done: 0, msPerStep: 1300, msLeft: 1_200_000, maxSteps: 100_000 })).toBe(904);
+    // 100 steps in, 10 min left at 1000 ms/step.
+    expect(fitStepsToBudget({ done: 100, msPerStep: 1000, msLeft: 600_000, maxSteps: 100_000 })).toBe(100 + 588);
+    // The epochs asked for cap it; a budget already spent still allows the step in hand.
+    expect(fitStepsToBudget({ done: 100, msPerStep: 10, msLeft: 600_000, maxSteps: 500 })).toBe(500);
+    expect(fitStepsToBudget({ done: 100, msPerStep: 1000, msLeft: -5, maxSteps: 500 })).toBe(101);
+    expect(fitStepsToBudget({ done: 0, msPerStep: 0, msLeft: 1000, maxSteps: 500 })).toBe(1);
   });
 
   it('clips warm-up to a fraction of short runs', () => {

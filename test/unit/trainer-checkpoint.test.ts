@@ -123,4 +123,20 @@ describe('batchPlan (the data order a resumed run replays)', () => {
     }
     expect(flat(batchPlan(n, 8, 4, { epoch: 0, stepInEpoch: 0, globalStep: 0, totalSteps: 6 }))).not.toEqual(full.slice(0, 6));
   });
+
+  it('follows a schedule re-sized while it runs (a time budget re-fitted to the measured step time)', () => {
+    const n = 50;
+    const full = flat(batchPlan(n, 8, 3, { epoch: 0, stepInEpoch: 0, globalStep: 0, totalSteps: 20 }));
+    const grow = { epoch: 0, stepInEpoch: 0, globalStep: 0, totalSteps: 5 };
+    const it = batchPlan(n, 8, 3, grow);
+    const got = [it.next().value, it.next().value].map((b) => Array.from(b as Int32Array));
+    grow.totalSteps = 14;
+    got.push(...flat({ [Symbol.iterator]: () => it }));
+    expect(got).toEqual(full.slice(0, 14));
+    const shrink = { epoch: 0, stepInEpoch: 0, globalStep: 0, totalSteps: 20 };
+    const it2 = batchPlan(n, 8, 3, shrink);
+    it2.next();
+    shrink.totalSteps = 3;
+    expect(flat({ [Symbol.iterator]: () => it2 })).toHaveLength(2);
+  });
 });

@@ -34,6 +34,16 @@ export function warmupSteps(o: { warmupEpochs: number; stepsPerEpoch: number; to
 }
 
 /**
+ * Total steps for a time budget, from a step time: the steps done plus as many as the time
+ * left allows, 2% kept spare so the last one ends inside the budget; at most `maxSteps`
+ * (the epochs asked for), and always at least one step more than done.
+ */
+export function fitStepsToBudget(o: { done: number; msPerStep: number; msLeft: number; maxSteps: number }): number {
+  const more = o.msPerStep > 0 ? Math.floor((Math.max(0, o.msLeft) * 0.98) / o.msPerStep) : 0;
+  return Math.max(1, Math.min(o.maxSteps, o.done + Math.max(1, more)));
+}
+
+/**
  * Base LR for a batch size. LARS: 0.2·B/256 (paper). SGD: 0.05·B/256 (SimSiam's SGD recipe).
  * Adam: 3e-4, not batch-scaled (byol-pytorch's examples), since Adam's step size does not
  * grow with the gradient's noise reduction the way SGD's does.

@@ -20,7 +20,8 @@ export class ProgressTracker {
 
   constructor(
     private readonly batch: number,
-    private readonly totalSteps: number,
+    /** Steps of the whole run; a time-budgeted run re-sizes it from the measured step time. */
+    public totalSteps: number,
     private doneSteps: number,
     private readonly deadline: () => number,
   ) {}
@@ -34,6 +35,11 @@ export class ProgressTracker {
   get imagesPerSecond(): number {
     const ms = this.trainedMs;
     return ms > 0 ? (this.steps * this.batch * 1000) / ms : 0;
+  }
+
+  /** Wall time per step of this session, data waits included, pauses excluded. */
+  get msPerStep(): number {
+    return this.steps > 0 ? this.trainedMs / this.steps : this.stepMsEma;
   }
 
   pause(): void {
@@ -60,8 +66,7 @@ export class ProgressTracker {
 
   progress(p: { epoch: number; epochs: number; lr: number; tau: number; warning: string | null; stallMs: number }): TrainProgress {
     const left = this.totalSteps - this.doneSteps;
-    // Per-step wall time including data waits, from the session average.
-    const perStep = this.steps > 0 ? this.trainedMs / this.steps : this.stepMsEma;
+    const perStep = this.msPerStep;
     let eta = perStep > 0 ? (left * perStep) / 1000 : null;
     if (eta !== null && Number.isFinite(this.deadline())) eta = Math.min(eta, Math.max(0, (this.deadline() - performance.now()) / 1000));
     return {

@@ -13,7 +13,7 @@ import { BatchFeeder, batchesOf, blockShuffledOrder } from '../recipe/batch-feed
 import { detectCollapse } from '../recipe/collapse';
 import { tauAt } from '../recipe/ema';
 import { Rng } from '../recipe/rng';
-import { lrAt } from '../recipe/schedule';
+import { fitStepsToBudget, lrAt } from '../recipe/schedule';
 import { writeCheckpointAtomic } from './checkpoint';
 import { TrainControl } from './control';
 import { embedCache } from './embed';
@@ -24,6 +24,8 @@ import { sessionCheckpoint, setupSession, type TrainSession } from './train-setu
 
 /** Images per block of the shuffled order: big enough for sequential reads, small enough to mix. */
 const BLOCK_SIZE = 64;
+/** Steps after which a time-budgeted run first re-sizes its schedules from its own step time. */
+const REFIT_AFTER_STEPS = 10;
 
 export interface RunTrainingOptions {
   job: TrainJob;
@@ -45,15 +47,19 @@ export interface RunTrainingOptions {
   maxSteps?: number;
 }
 
-/** Storage indices of every remaining batch, from `pos` to the end of the schedule. */
+/**
+ * Storage indices of every remaining batch, from `pos` to the end of the schedule.
+ * `pos.totalSteps` is read as the plan goes, so a schedule re-sized mid-run gets its batches.
+ */
 export function* batchPlan(n: number, batch: number, seed: number, pos: { epoch: number; stepInEpoch: number; globalStep: number; totalSteps: number }): Generator<Int32Array> {
-  let left = pos.totalSteps - pos.globalStep;
-  for (let epoch = pos.epoch; left > 0; epoch++) {
+  const { epoch: firstEpoch, stepInEpoch: skip } = pos;
+  let step = pos.globalStep;
+  for (let epoch = firstEpoch; step < pos.totalSteps; epoch++) {
     const order = blockShuffledOrder(n, BLOCK_SIZE, new Rng(seed, `order/${epoch}`));
     let k = 0;
     for (const b of batchesOf(order, batch)) {
-      if (epoch === pos.epoch && k++ < pos.stepInEpoch) continue;
-      if (left-- <= 0) return;
+      if (epoch === firstEpoch && k++ < skip) continue;
+      if (step++ >= pos.totalSteps) return;
       yield b;
     }
   }
@@ -85,7 +91,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
   for (const n of s.notes) emit({ type: 'log', message: n });
   if (pos.globalStep >= pos.totalSteps) emit({ type: 'log', message: `This run already finished its ${pos.totalSteps} steps; nothing left to train.` });
   const spe = cfg.stepsPerEpoch;
-  const epochs = Math.ceil(pos.totalSteps / spe);
+  let epochs = Math.ceil(pos.totalSteps / spe);
   let deadline = cfg.minutes !== null ? performance.now() + cfg.minutes * 60_000 : Infinity;
   const feeder = new BatchFeeder({ batches: batchPlan(cache.count, cfg.effectiveBatchSize, cfg.seed, pos), load: (i) => cache.readBatchAsync(i), prefetch: 2 });
   const tracker = new ProgressTracker(cfg.effectiveBatchSize, pos.totalSteps, pos.globalStep, () => deadline);
@@ -101,6 +107,22 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
     writeCheckpointAtomic(s.checkpointFile, sessionCheckpoint(s, s.trainedMsBefore + tracker.trainedMs));
     lastCkptStep = pos.globalStep;
     emit({ type: 'checkpoint', path: s.checkpointFile, epoch: pos.epoch, step: pos.globalStep });
+  };
+  // A time-budgeted run re-sizes its LR and τ schedules from the step time it measures, so
+  // they end when the budget does: the probe's single step is only a first guess.
+  let loggedTotal: number | null = null;
+  const refit = () => {
+    if (s.probeMs === null || !Number.isFinite(deadline)) return;
+    const ms = tracker.msPerStep;
+    const total = fitStepsToBudget({ done: pos.globalStep, msPerStep: ms, msLeft: deadline - performance.now(), maxSteps: Math.round(cfg.epochs * spe) });
+    if (total === pos.totalSteps) return;
+    pos.totalSteps = total;
+    tracker.totalSteps = total;
+    epochs = Math.ceil(total / spe);
+    if (loggedTotal === null || Math.abs(total - loggedTotal) > 0.02 * loggedTotal) {
+      loggedTotal = total;
+      emit({ type: 'log', message: `Measured ${ms.toFixed(0)} ms/step: the schedules now end at step ${total} (${(total / spe).toFixed(1)} epochs), with the ${cfg.minutes}-minute budget.` });
+    }
   };
   const embed = () => embedCache(s.model.encoder, cache, { imageSize: cfg.imageSize, normalize: cfg.augment });
 
@@ -147,6 +169,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
         tracker.collapse = { stdRatio: r.collapse.stdRatio, meanDimStd: r.collapse.meanDimStd, meanPairCosine: r.collapse.meanPairCosine };
       }
       const epochDone = pos.stepInEpoch === spe;
+      if (epochDone || pos.globalStep - startStep === REFIT_AFTER_STEPS) refit();
       if (pos.globalStep % progressEvery === 0 || epochDone || pos.globalStep === pos.totalSteps || r.collapse) {
         emit({ type: 'progress', progress: tracker.progress({ epoch: pos.epoch + 1, epochs, lr, tau, warning, stallMs: feeder.stats.stallMs }) });
       }

@@ -8,6 +8,7 @@ import { parseTrainConfig, resolveTrainConfig, type ResolvedTrainConfig } from '
 import { buildPixelCache, openPixelCache, type PixelCache } from '../recipe/data-cache';
 import { createOptimizer, type Optimizer } from '../recipe/optim';
 import { Rng } from '../recipe/rng';
+import { fitStepsToBudget } from '../recipe/schedule';
 import { selectBackend, type BackendReport } from './backend';
 import { ByolModel } from './byol-model';
 import { checkpointPath, readCheckpoint, type CheckpointData, type SchedulePosition } from './checkpoint';
@@ -101,10 +102,10 @@ export async function setupSession(job: TrainJob, o: SetupOptions): Promise<Trai
     } else if (cfg.minutes !== null && o.probe) {
       // Size the LR/τ schedules so they end when the time budget does.
       probeMs = o.probe({ backend, cfg, cache, model, optimizer, augRng, monitorRng, runId: job.runId, trainedMsBefore: 0, lastLoss: null, checkpointFile: file, notes });
-      const fit = Math.max(1, Math.floor((cfg.minutes * 60_000) / (probeMs * 1.05)));
+      const fit = fitStepsToBudget({ done: 0, msPerStep: probeMs, msLeft: cfg.minutes * 60_000, maxSteps: cfg.totalSteps });
       if (fit < cfg.totalSteps) {
         cfg = resolveTrainConfig(base, { datasetSize: cache.count, totalStepsOverride: fit });
-        notes.push(`A ${cfg.minutes}-minute budget fits about ${fit} steps (${(fit / cfg.stepsPerEpoch).toFixed(1)} epochs at ${probeMs.toFixed(0)} ms/step); the schedules are sized to it.`);
+        notes.push(`A ${cfg.minutes}-minute budget fits about ${fit} steps (${(fit / cfg.stepsPerEpoch).toFixed(1)} epochs at ${probeMs.toFixed(0)} ms/step); the schedules are sized to it and re-sized from the measured step time as the run goes.`);
       }
       position = { ...position, totalSteps: cfg.totalSteps };
     }
