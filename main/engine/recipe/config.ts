@@ -102,7 +102,7 @@ export function resolveTrainConfig(cfg: TrainConfig, o: { datasetSize: number; t
   const totalSteps = Math.max(1, Math.round(o.totalStepsOverride ?? cfg.epochs * stepsPerEpoch));
   const warm = warmupSteps({ warmupEpochs: cfg.warmupEpochs, stepsPerEpoch, totalSteps, maxFraction: cfg.maxWarmupFraction });
   if (warm < Math.round(cfg.warmupEpochs * stepsPerEpoch)) {
-    notes.push(`Warm-up shortened to ${warm} steps (${Math.round(cfg.maxWarmupFraction * 100)}% of the run).`);
+    notes.push(`Warm-up shortened to ${warm} step${warm === 1 ? '' : 's'} (${Math.round(cfg.maxWarmupFraction * 100)}% of the run).`);
   }
   const heads = defaultHeadSizes(cfg.imageSize);
   const blur = blurEnabled(cfg.augment, cfg.imageSize);
