@@ -20,8 +20,8 @@ export class ProgressTracker {
 
   constructor(
     private readonly batch: number,
-    /** Steps of the whole run; a time-budgeted run re-sizes it from the measured step time. */
-    public totalSteps: number,
+    /** Steps of the whole run, read live: a time-budgeted run re-sizes it as it goes. */
+    private readonly totalSteps: () => number,
     private doneSteps: number,
     private readonly deadline: () => number,
   ) {}
@@ -65,12 +65,12 @@ export class ProgressTracker {
   }
 
   progress(p: { epoch: number; epochs: number; lr: number; tau: number; warning: string | null; stallMs: number }): TrainProgress {
-    const left = this.totalSteps - this.doneSteps;
+    const left = this.totalSteps() - this.doneSteps;
     const perStep = this.msPerStep;
     let eta = perStep > 0 ? (left * perStep) / 1000 : null;
     if (eta !== null && Number.isFinite(this.deadline())) eta = Math.min(eta, Math.max(0, (this.deadline() - performance.now()) / 1000));
     return {
-      epoch: p.epoch, epochs: p.epochs, step: this.doneSteps, totalSteps: this.totalSteps,
+      epoch: p.epoch, epochs: p.epochs, step: this.doneSteps, totalSteps: this.totalSteps(),
       loss: this.lastLoss, lossAvg: this.lossEma ?? NaN, imagesPerSecond: this.imagesPerSecond, lr: p.lr, tau: p.tau,
       etaSeconds: eta, elapsedSeconds: this.trainedMs / 1000, collapse: this.collapse, warning: p.warning, stallMs: p.stallMs,
     };

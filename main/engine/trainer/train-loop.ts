@@ -91,10 +91,9 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
   for (const n of s.notes) emit({ type: 'log', message: n });
   if (pos.globalStep >= pos.totalSteps) emit({ type: 'log', message: `This run already finished its ${pos.totalSteps} steps; nothing left to train.` });
   const spe = cfg.stepsPerEpoch;
-  let epochs = Math.ceil(pos.totalSteps / spe);
   let deadline = cfg.minutes !== null ? performance.now() + cfg.minutes * 60_000 : Infinity;
   const feeder = new BatchFeeder({ batches: batchPlan(cache.count, cfg.effectiveBatchSize, cfg.seed, pos), load: (i) => cache.readBatchAsync(i), prefetch: 2 });
-  const tracker = new ProgressTracker(cfg.effectiveBatchSize, pos.totalSteps, pos.globalStep, () => deadline);
+  const tracker = new ProgressTracker(cfg.effectiveBatchSize, () => pos.totalSteps, pos.globalStep, () => deadline);
   const startStep = pos.globalStep;
   const monitorEvery = o.monitorEvery ?? 20;
   const progressEvery = o.job.progressEvery ?? 5;
@@ -117,8 +116,6 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
     const total = fitStepsToBudget({ done: pos.globalStep, msPerStep: ms, msLeft: deadline - performance.now(), maxSteps: Math.round(cfg.epochs * spe) });
     if (total === pos.totalSteps) return;
     pos.totalSteps = total;
-    tracker.totalSteps = total;
-    epochs = Math.ceil(total / spe);
     if (loggedTotal === null || Math.abs(total - loggedTotal) > 0.02 * loggedTotal) {
       loggedTotal = total;
       emit({ type: 'log', message: `Measured ${ms.toFixed(0)} ms/step: the schedules now end at step ${total} (${(total / spe).toFixed(1)} epochs), with the ${cfg.minutes}-minute budget.` });
@@ -171,7 +168,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
       const epochDone = pos.stepInEpoch === spe;
       if (epochDone || pos.globalStep - startStep === REFIT_AFTER_STEPS) refit();
       if (pos.globalStep % progressEvery === 0 || epochDone || pos.globalStep === pos.totalSteps || r.collapse) {
-        emit({ type: 'progress', progress: tracker.progress({ epoch: pos.epoch + 1, epochs, lr, tau, warning, stallMs: feeder.stats.stallMs }) });
+        emit({ type: 'progress', progress: tracker.progress({ epoch: pos.epoch + 1, epochs: Math.ceil(pos.totalSteps / spe), lr, tau, warning, stallMs: feeder.stats.stallMs }) });
       }
       if (epochDone) {
         const mem = tf.memory();
