@@ -114,12 +114,39 @@ export const TrainProgress = z.object({
 });
 export type TrainProgress = z.infer<typeof TrainProgress>;
 
+/** The project's latest checkpoint, described for the Train tab (it may come from the CLI or an earlier session). */
+export const LastRun = z.object({
+  runId: z.string().nullable(),
+  /** Optimizer steps taken, and the length of the run's schedule. */
+  steps: z.number().int(),
+  totalSteps: z.number().int(),
+  epochs: z.number(),
+  trainedSeconds: z.number(),
+  lastLoss: z.number().nullable(),
+  preset: z.string(),
+  imageSize: z.number().int(),
+  batchSize: z.number().int(),
+  /** When the checkpoint was written (ISO 8601). */
+  savedAt: z.string(),
+  /** How the run ended, from the project store: 'running' with no live run means it was interrupted. */
+  status: z.enum(['running', 'done', 'failed', 'cancelled']).nullable(),
+  /** Why the trainer stopped ('completed', 'time-budget', 'stopped'), where it reported it. */
+  stopReason: z.string().nullable(),
+  backend: z.string().nullable(),
+  imagesPerSecond: z.number().nullable(),
+  /** Steps remain in its schedule, so train.start with resume continues it. */
+  resumable: z.boolean(),
+});
+export type LastRun = z.infer<typeof LastRun>;
+
 export const TrainStatus = z.object({
   state: TrainState,
   jobId: z.string().nullable(),
   runId: z.string().nullable(),
   backend: TrainBackendInfo.nullable(),
   progress: TrainProgress.nullable(),
+  /** Null where the open project has no checkpoint (or no project is open). */
+  last: LastRun.nullable(),
 });
 export type TrainStatus = z.infer<typeof TrainStatus>;
 

@@ -131,7 +131,7 @@ export class AppService {
       'train.pause': async () => this.training.pause(),
       'train.resume': async () => this.training.resume(),
       'train.stop': async () => this.training.stop(),
-      'train.status': async () => this.training.getStatus(),
+      'train.status': () => this.training.getStatus(),
       'map.build': async (p) => this.map.build(p),
       'map.meta': async () => this.map.meta(),
       'map.neighbors': async ({ id, count }) => this.map.neighbors(id, count),

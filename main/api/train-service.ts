@@ -11,6 +11,7 @@ import type { EmbeddingsAt, EmbeddingsPayload, TrainEvent, TrainJob, TrainSummar
 import type { TrainHost, TrainTransport } from '../engine/trainer/worker-host';
 import type { ProjectStore } from '../store/project-store';
 import { UserError } from './errors';
+import { lastRun } from './last-run';
 import type { JobContext, JobRunner } from './jobs';
 import { MapBuilds } from './map-service';
 
@@ -38,7 +39,7 @@ export class TrainService {
   private host: TrainHost | null = null;
   /** Set while start() awaits, so two quick starts cannot both pass the busy check. */
   private starting = false;
-  private status: TrainStatus = { state: 'idle', jobId: null, runId: null, backend: null, progress: null };
+  private status: Omit<TrainStatus, 'last'> = { state: 'idle', jobId: null, runId: null, backend: null, progress: null };
 
   constructor(private readonly d: TrainServiceDeps) {}
 
@@ -165,7 +166,15 @@ export class TrainService {
     return { state: this.status.state };
   }
 
-  getStatus(): TrainStatus {
-    return { ...this.status };
+  /** The live run's state, and the project's latest checkpoint (null without a project, or where it cannot be read). */
+  async getStatus(): Promise<TrainStatus> {
+    let store: ProjectStore | null = null;
+    try {
+      store = this.d.requireStore();
+    } catch {
+      // No project open: there is no last run to describe.
+    }
+    const last = store ? await lastRun(store).catch(() => null) : null;
+    return { ...this.status, last };
   }
 }

@@ -1,6 +1,6 @@
 import { DuckDBDataChunk, FLOAT, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../api/errors';
-import { queryFloatRows, queryNumber, queryValue, type FloatRows } from './read';
+import { queryFloatRows, queryNumber, queryRows, queryValue, type FloatRows } from './read';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -32,6 +32,13 @@ export async function finishRun(conn: DuckDBConnection, runId: string, status: R
     status,
     summary === undefined ? null : JSON.stringify(summary),
   ]);
+}
+
+/** A run's status and its summary (JSON as the trainer reported it), or null if there is no such run. */
+export async function runOutcome(conn: DuckDBConnection, runId: string): Promise<{ status: RunStatus; summary: Record<string, unknown> | null } | null> {
+  const [row] = await queryRows<{ status: RunStatus; summary: string | null }>(conn, 'SELECT status, summary FROM runs WHERE id = $1', [runId]);
+  if (!row) return null;
+  return { status: row.status, summary: row.summary === null ? null : (JSON.parse(row.summary) as Record<string, unknown>) };
 }
 
 function checkShape(ids: Int32Array | readonly number[], dim: number, data: Float32Array): void {

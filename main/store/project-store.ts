@@ -144,6 +144,10 @@ export class ProjectStore {
     return this.db.write((c) => emb.finishRun(c, runId, status, summary));
   }
 
+  runOutcome(runId: string): ReturnType<typeof emb.runOutcome> {
+    return this.db.read((c) => emb.runOutcome(c, runId));
+  }
+
   /** Replaces the run's embeddings in one transaction: row i is data[i*dim .. (i+1)*dim). */
   putEmbeddings(runId: string, ids: Int32Array | number[], dim: number, data: Float32Array): Promise<void> {
     return this.db.write((c) => emb.putEmbeddings(c, runId, ids, dim, data));

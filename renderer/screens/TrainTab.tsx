@@ -2,10 +2,11 @@ import { useEffect, useMemo, useState } from 'react';
 import { LineChart, type Guide, type Series } from '../components/charts/LineChart';
 import { BackendBadge } from '../components/train/BackendBadge';
 import { CollapseBanner } from '../components/train/CollapseBanner';
+import { LastRunCard } from '../components/train/LastRunCard';
 import { TrainControls } from '../components/train/TrainControls';
 import { TrainReadouts } from '../components/train/TrainReadouts';
 import { TrainSettingsForm } from '../components/train/TrainSettingsForm';
-import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../state/train-actions';
+import { pauseTraining, refreshLastRun, resumeTraining, startTraining, stopTraining } from '../state/train-actions';
 import { isActive, latestPoint, setSettings, useTrain, type TrainPhase } from '../state/train-store';
 
 const PHASE_LABEL: Record<TrainPhase, string> = {
@@ -62,7 +63,12 @@ export function TrainTab() {
   const lastNote = useTrain((s) => s.notes[s.notes.length - 1] ?? null);
   const p = useTrain(latestPoint);
   const canResume = useTrain((s) => s.canResume);
+  const lastRun = useTrain((s) => s.lastRun);
   const active = isActive(phase);
+  // The checkpoint may have changed since the panel last looked (a CLI run, another window).
+  useEffect(() => {
+    if (!active) void refreshLastRun();
+  }, [active]);
   const now = useNow(active && phase !== 'paused');
 
   const charts = useMemo(() => {
@@ -102,6 +108,7 @@ export function TrainTab() {
             {error}
           </div>
         )}
+        {!active && lastRun && <LastRunCard run={lastRun} />}
         <TrainReadouts p={p} active={active} elapsedSeconds={startedAt && active ? (now - startedAt) / 1000 : null} minutes={settings.minutes} />
         <div className="chart-card wide">
           <LineChart title="BYOL loss" x={charts.x} series={charts.loss} height={280} testId="loss-chart" empty={active ? 'Waiting for the first step…' : 'Start training to see the loss fall.'} />

@@ -1,4 +1,4 @@
-import type { EventPayload, TrainBackendInfo, TrainProgress, TrainState } from '../../preload/contract';
+import type { EventPayload, LastRun, TrainBackendInfo, TrainProgress, TrainState } from '../../preload/contract';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { formatDuration } from '../format';
@@ -78,7 +78,7 @@ export async function initTraining(): Promise<void> {
   });
   try {
     const st = await api.call('train.status', {});
-    set({ canResume: st.runId !== null });
+    set(lastRunState(st.last));
     if (st.state === 'running' || st.state === 'paused' || st.state === 'stopping') {
       set({
         phase: st.state,
@@ -94,6 +94,17 @@ export async function initTraining(): Promise<void> {
   }
 }
 
+const lastRunState = (last: LastRun | null) => ({ lastRun: last, canResume: last?.resumable ?? false });
+
+/** Re-reads the project's latest checkpoint, so the panel describes it and offers Continue only where steps remain. */
+export async function refreshLastRun(): Promise<void> {
+  try {
+    set(lastRunState((await api.call('train.status', {})).last));
+  } catch {
+    // No project open: nothing to describe.
+  }
+}
+
 /** Marks a finished run: called on the train job's job.finished event. */
 export function finishTraining(jobId: string, status: 'ok' | 'cancelled' | 'error', error?: string, summary?: unknown): void {
   liveRun = false;
@@ -106,13 +117,14 @@ export function finishTraining(jobId: string, status: 'ok' | 'cancelled' | 'erro
     set({ phase: 'error', error: error ?? 'Training failed.' });
     showToast('error', `Training failed: ${error ?? 'unknown error'}`);
   } else if (status === 'cancelled' || stopRequested || reason === 'stopped') {
-    set({ phase: 'stopped', canResume: true });
+    set({ phase: 'stopped' });
     showToast('info', `Training stopped${took}. The last checkpoint is kept.`);
   } else {
-    set({ phase: 'done', canResume: true });
+    set({ phase: 'done' });
     showToast('info', reason === 'time-budget' ? `Training reached its time limit${took}.` : `Training finished${took}.`);
   }
   stopRequested = false;
+  void refreshLastRun();
 }
 
 async function control(method: 'train.pause' | 'train.resume' | 'train.stop', during: TrainPhase): Promise<void> {

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { TrainProgress } from '../../preload/contract';
+import type { LastRun, TrainProgress } from '../../preload/contract';
 import { loadSettings, saveSettings, type TrainSettings } from './train-settings';
 
 /**
@@ -37,8 +37,10 @@ export interface TrainState {
   /** Notes from the trainer about adjusted settings (batch reduced, warm-up shortened …). */
   notes: string[];
   startedAt: number | null;
-  /** A stopped run with a checkpoint exists, so "Continue" can resume it. */
+  /** The project's latest checkpoint has steps left, so "Continue" can resume it. */
   canResume: boolean;
+  /** The project's latest checkpoint, described (null where there is none). */
+  lastRun: LastRun | null;
   /** The epoch whose embeddings the live map shows, once one arrived during this run. */
   liveMapEpoch: number | null;
 }
@@ -57,6 +59,7 @@ export const useTrain = create<TrainState>(() => ({
   notes: [],
   startedAt: null,
   canResume: false,
+  lastRun: null,
   liveMapEpoch: null,
 }));
 

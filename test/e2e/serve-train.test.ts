@@ -178,8 +178,24 @@ describe.skipIf(missing !== null)('training from the browser (serve mode)', () =
     if ((await panel.getAttribute('data-phase')) === 'running') await page.keyboard.press('x');
     await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 120_000 }).toMatch(/^(stopped|done)$/);
     await page.getByTestId('train-start').waitFor();
-    // A stopped run can be continued from its checkpoint.
-    await page.getByTestId('train-continue').waitFor();
+    // The run's checkpoint is described; a run stopped early can be continued from it, a finished one cannot.
+    const card = page.getByTestId('last-run');
+    await card.waitFor();
+    const stoppedEarly = (await panel.getAttribute('data-phase')) === 'stopped';
+    if (stoppedEarly) expect(await card.getAttribute('data-resumable')).toBe('true');
+    const resumable = (await card.getAttribute('data-resumable')) === 'true';
+    await expect.poll(() => page.getByTestId('train-continue').count()).toBe(resumable ? 1 : 0);
+    const steps = await card.getAttribute('data-steps');
+    expect(Number(steps)).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('last-run-summary').textContent()).toMatch(/^\d+ of \d+ steps/);
+    // It comes from the project, not from this page's memory: a reload shows the same run.
+    await page.reload();
+    await page.getByTestId('project-view').waitFor();
+    await page.getByTestId('tab-train').click();
+    await card.waitFor();
+    expect(await card.getAttribute('data-steps')).toBe(steps);
+    expect(await page.getByTestId('last-run-outcome').textContent()).toBe(!resumable ? 'Finished' : stoppedEarly ? 'Stopped early' : 'Time limit reached');
+    await expect.poll(() => page.getByTestId('train-continue').count()).toBe(resumable ? 1 : 0);
     await page.mouse.move(700, 40);
     for (const close of await page.locator('.toast button').all()) await close.click();
 

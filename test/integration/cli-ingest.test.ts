@@ -38,7 +38,8 @@ describe.skipIf(!hasCifar)('cli ingest', () => {
     expect(again.json).toMatchObject({ images: 1001, duplicates: 1 });
 
     const info = await runCli(['info', '--project', project, '--json'], env());
-    expect(info.json).toMatchObject({ images: 1001, skipped: 1, duplicates: 1, sourceFolder: images });
+    expect(info.json).toMatchObject({ images: 1001, skipped: 1, duplicates: 1, sourceFolder: images, lastRun: null });
+    expect((await runCli(['info', '--project', project], env())).stdout).toContain('Last training run: none');
   });
 
   it('fails clearly on a folder that does not exist', async () => {

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_DIR, LATEST_CHECKPOINT, checkpointPath, readCheckpoint, type CheckpointData } from '../../main/engine/trainer/checkpoint';
+import { lastRun } from '../../main/api/last-run';
 import { ProjectStore } from '../../main/store/project-store';
 import { runAndKill, type KillPlan } from '../helpers/crash-run';
 import { rngFrom, type Rng } from '../helpers/fuzz';
@@ -79,6 +80,11 @@ describe.skipIf(!hasCifar)('training survives SIGKILL at random points and resum
       const store = await ProjectStore.open(tiny.project);
       try {
         expect((await store.info()).images).toBe(IMAGES);
+        // The Train tab describes whatever checkpoint survived, and offers Continue where steps remain.
+        const last = await lastRun(store);
+        const at = existsSync(ckpt) ? readCheckpoint(ckpt)!.position.globalStep : null;
+        if (at === null) expect(last).toBeNull();
+        else expect(last).toMatchObject({ steps: at, totalSteps: TOTAL, resumable: at < TOTAL, status: null });
       } finally {
         await store.close();
       }

@@ -30,6 +30,11 @@ describe.skipIf(!hasCifar)('label / propagate / export / eval --shots CLI', () =
     tiny = await makeTinyProject({ perClass: 8 });
     const train = await runCli(['train', '--project', tiny.project, '--epochs', '1', '--image-size', '16', '--batch', '16', '--seed', '7', '--backend', 'wasm', '--json']);
     expect(train.code, train.stderr).toBe(0);
+    // `info` describes the run the CLI just finished, from its checkpoint and the store.
+    const info = await runCli(['info', '--project', tiny.project, '--json']);
+    expect(info.json).toMatchObject({ lastRun: { steps: 2, totalSteps: 2, epochs: 1, preset: 'small', imageSize: 16, batchSize: 16, status: 'done', stopReason: 'completed', backend: 'wasm', resumable: false } });
+    const text = await runCli(['info', '--project', tiny.project]);
+    expect(text.stdout).toMatch(/Last training run: run-\d{4}, 2\/2 steps \(1\.00 epochs\)/);
     for (const c of ['airplane', 'automobile', 'frog', 'ship']) {
       const names = (await readdir(path.join(tiny.images, c))).sort();
       files.push(...names.slice(0, 2).map((f) => `${c}/${f}`));

@@ -42,7 +42,7 @@ describe.skipIf(!hasCifar)('train.* requests', () => {
   });
 
   it('starts, pauses (with a checkpoint), resumes and stops a worker run, then stores N×D float32 embeddings', async () => {
-    expect(await service.call('train.status', {})).toMatchObject({ state: 'idle', jobId: null });
+    expect(await service.call('train.status', {})).toMatchObject({ state: 'idle', jobId: null, last: null });
     await expect(service.call('train.start', { config: { epochs: 0 } })).rejects.toThrow(/epochs/);
     await expect(service.call('train.start', { config: {}, resume: true })).rejects.toThrow(/no checkpoint to resume/);
 
@@ -76,6 +76,18 @@ describe.skipIf(!hasCifar)('train.* requests', () => {
     const ckpt = readCheckpointInfo(checkpointPath(tiny.project))!;
     expect(ckpt.position.globalStep).toBe((f.summary as { steps: number }).steps);
     expect(ckpt.meta.runId).toBe(started.runId);
+
+    // The Train tab's "last run": the checkpoint described, with how the store says the run ended.
+    const sum = f.summary as { steps: number; totalSteps: number; imagesPerSecond: number };
+    const { last } = (await service.call('train.status', {})) as { last: Record<string, unknown> };
+    expect(last).toMatchObject({
+      runId: started.runId, steps: sum.steps, totalSteps: ckpt.position.totalSteps, status: 'cancelled', stopReason: 'stopped', backend: 'wasm',
+      preset: 'small', imageSize: 16, batchSize: 16, resumable: sum.steps < ckpt.position.totalSteps, lastLoss: ckpt.meta.lastLoss,
+    });
+    expect(last.resumable).toBe(true); // stopped long before its 50 epochs
+    expect(last.imagesPerSecond).toBeCloseTo(sum.imagesPerSecond, 6);
+    expect(last.trainedSeconds).toBeCloseTo(ckpt.meta.trainedMs / 1000, 6);
+    expect(Math.abs(Date.parse(last.savedAt as string) - Date.now())).toBeLessThan(10 * 60_000);
 
     const backendEvt = seen.find((s) => s.event === 'train.backend')!.payload as { backend: string; reasons: { backend: string; reason: string }[] };
     expect(backendEvt.backend).toBe('wasm');

@@ -1,7 +1,17 @@
+import type { LastRun } from '../../../preload/contract';
+import { lastRun } from '../../api/last-run';
 import { ProjectStore } from '../../store/project-store';
 import { printResult } from '../output';
 import { requireProject } from '../project-arg';
 import type { CommandSpec } from '../command';
+
+function describe(r: LastRun | null): string {
+  if (!r) return 'none (run `train` to make one)';
+  const how = `${r.preset} at ${r.imageSize} px, batch ${r.batchSize}${r.backend ? ` on ${r.backend}` : ''}`;
+  const loss = r.lastLoss === null ? '' : `, last loss ${r.lastLoss.toFixed(4)}`;
+  const next = r.resumable ? '; `train --resume` continues it' : '';
+  return `${r.runId ?? 'unrecorded'}, ${r.steps}/${r.totalSteps} steps (${r.epochs.toFixed(2)} epochs) in ${(r.trainedSeconds / 60).toFixed(1)} min, ${how}${loss}, saved ${r.savedAt}${next}`;
+}
 
 export const infoCommand: CommandSpec = {
   name: 'info',
@@ -12,13 +22,15 @@ export const infoCommand: CommandSpec = {
     const store = await ProjectStore.open(await requireProject(values.project));
     try {
       const info = await store.info();
+      const last = await lastRun(store);
       printResult(
         json,
-        info,
+        { ...info, lastRun: last },
         [
           `Project ${info.name} (${info.dir}), schema v${info.schemaVersion}`,
           `Source folder: ${info.sourceFolder ?? 'none yet'}`,
           `Images: ${info.images} (${info.removed} removed, ${info.skipped} skipped, ${info.duplicates} exact duplicates)`,
+          `Last training run: ${describe(last)}`,
         ].join('\n'),
       );
     } finally {

@@ -7,27 +7,16 @@
  * float32 blob. The header names every tensor (network weights incl. BatchNorm moving
  * statistics, optimizer slots) with its shape and offset into the blob.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { WeightData } from '../model/network';
 import type { OptimizerState } from '../recipe/optim';
 import type { RngState } from '../recipe/rng';
 import { NETWORK_NAMES, type NetworkName } from './byol-model';
+import { CHECKPOINT_MAGIC as MAGIC, type CheckpointMeta, type SchedulePosition } from './checkpoint-info';
 
-const MAGIC = 'BYOLCKPT';
+export { CHECKPOINT_DIR, LATEST_CHECKPOINT, checkpointPath, readCheckpointInfo, type SchedulePosition } from './checkpoint-info';
 export const CHECKPOINT_VERSION = 1;
-export const CHECKPOINT_DIR = 'checkpoints';
-export const LATEST_CHECKPOINT = 'latest.ckpt';
-
-/** Where the schedule stands: the next step to run is (epoch, stepInEpoch). */
-export interface SchedulePosition {
-  epoch: number;
-  stepInEpoch: number;
-  /** Optimizer steps taken so far (LR and τ schedules index this). */
-  globalStep: number;
-  /** Schedule length fixed when the run started (a time budget sizes it once). */
-  totalSteps: number;
-}
 
 export interface CheckpointData {
   /** The resolved training settings the run uses; resume reuses them. */
@@ -36,8 +25,7 @@ export interface CheckpointData {
   rng: Record<string, RngState>;
   weights: Record<NetworkName, WeightData[]>;
   optimizer: OptimizerState;
-  /** Store run id, training time so far and the last loss, for reports. */
-  meta: { runId: string | null; trainedMs: number; lastLoss: number | null; images: number };
+  meta: CheckpointMeta;
 }
 
 interface TensorRef { name: string; shape: number[]; offset: number; length: number }
@@ -51,10 +39,6 @@ interface Header {
   meta: CheckpointData['meta'];
   weights: Record<string, TensorRef[]>;
   optimizer: { kind: OptimizerState['kind']; step: number; slots: Record<string, TensorRef[]> };
-}
-
-export function checkpointPath(projectDir: string): string {
-  return path.join(projectDir, CHECKPOINT_DIR, LATEST_CHECKPOINT);
 }
 
 /** Serialises to one buffer (header + float32 blob). */
@@ -152,21 +136,4 @@ export function writeCheckpointAtomic(file: string, c: CheckpointData): void {
 export function readCheckpoint(file: string): CheckpointData | null {
   if (!existsSync(file)) return null;
   return decodeCheckpoint(readFileSync(file), file);
-}
-
-/** Settings, position and meta without loading the weights (cheap for large models). */
-export function readCheckpointInfo(file: string): Pick<CheckpointData, 'config' | 'position' | 'meta'> | null {
-  if (!existsSync(file)) return null;
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(12);
-    readSync(fd, head, 0, 12, 0);
-    if (head.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${file} is not a BYOL Explorer checkpoint.`);
-    const json = Buffer.alloc(head.readUInt32LE(8));
-    readSync(fd, json, 0, json.length, 12);
-    const h = JSON.parse(json.toString('utf8')) as Header;
-    return { config: h.config, position: h.position, meta: h.meta };
-  } finally {
-    closeSync(fd);
-  }
 }
