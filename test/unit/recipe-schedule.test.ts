@@ -26,6 +26,8 @@ describe('learning-rate schedule', () => {
     expect(fitStepsToBudget({ done: 0, msPerStep: 1300, msLeft: 1_200_000, maxSteps: 100_000 })).toBe(904);
     // 100 steps in, 10 min left at 1000 ms/step.
     expect(fitStepsToBudget({ done: 100, msPerStep: 1000, msLeft: 600_000, maxSteps: 100_000 })).toBe(100 + 588);
+    // Near the end, two steps' time is kept spare rather than 2%: 1 min left at 2.5 s/step.
+    expect(fitStepsToBudget({ done: 900, msPerStep: 2500, msLeft: 60_000, maxSteps: 100_000 })).toBe(900 + 22);
     // The epochs asked for cap it; a budget already spent still allows the step in hand.
     expect(fitStepsToBudget({ done: 100, msPerStep: 10, msLeft: 600_000, maxSteps: 500 })).toBe(500);
     expect(fitStepsToBudget({ done: 100, msPerStep: 1000, msLeft: -5, maxSteps: 500 })).toBe(101);

@@ -85,6 +85,11 @@ export interface ResolvedTrainConfig extends TrainConfig {
   notes: string[];
 }
 
+/** The steps `epochs` epochs take: a run's length, and the cap on a time-budgeted one. */
+export function epochStepCap(epochs: number, stepsPerEpoch: number): number {
+  return Math.max(1, Math.round(epochs * stepsPerEpoch));
+}
+
 /**
  * Fills every derived setting. `totalStepsOverride` lets a time-budgeted run (minutes set)
  * size the LR/τ schedules from a measured step time instead of the epoch count.
@@ -99,7 +104,7 @@ export function resolveTrainConfig(cfg: TrainConfig, o: { datasetSize: number; t
   }
   // The last partial batch is dropped: BatchNorm statistics of a tiny batch are noise.
   const stepsPerEpoch = Math.max(1, Math.floor(o.datasetSize / batch));
-  const totalSteps = Math.max(1, Math.round(o.totalStepsOverride ?? cfg.epochs * stepsPerEpoch));
+  const totalSteps = o.totalStepsOverride !== undefined ? Math.max(1, Math.round(o.totalStepsOverride)) : epochStepCap(cfg.epochs, stepsPerEpoch);
   const warm = warmupSteps({ warmupEpochs: cfg.warmupEpochs, stepsPerEpoch, totalSteps, maxFraction: cfg.maxWarmupFraction });
   if (warm < Math.round(cfg.warmupEpochs * stepsPerEpoch)) {
     notes.push(`Warm-up shortened to ${warm} step${warm === 1 ? '' : 's'} (${Math.round(cfg.maxWarmupFraction * 100)}% of the run).`);

@@ -35,11 +35,13 @@ export function warmupSteps(o: { warmupEpochs: number; stepsPerEpoch: number; to
 
 /**
  * Total steps for a time budget, from a step time: the steps done plus as many as the time
- * left allows, 2% kept spare so the last one ends inside the budget; at most `maxSteps`
- * (the epochs asked for), and always at least one step more than done.
+ * left allows, with 2% of it (and at least two steps' time) kept spare so the last step ends
+ * inside the budget even when steps slow a little; at most `maxSteps` (the epochs asked for),
+ * and always at least one step more than done.
  */
 export function fitStepsToBudget(o: { done: number; msPerStep: number; msLeft: number; maxSteps: number }): number {
-  const more = o.msPerStep > 0 ? Math.floor((Math.max(0, o.msLeft) * 0.98) / o.msPerStep) : 0;
+  const left = Math.max(0, o.msLeft);
+  const more = o.msPerStep > 0 ? Math.floor((left - Math.max(0.02 * left, 2 * o.msPerStep)) / o.msPerStep) : 0;
   return Math.max(1, Math.min(o.maxSteps, o.done + Math.max(1, more)));
 }
 

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchFeeder, batchesOf, blockShuffledOrder } from '../recipe/batch-feeder';
 import { detectCollapse } from '../recipe/collapse';
+import { epochStepCap } from '../recipe/config';
 import { tauAt } from '../recipe/ema';
 import { Rng } from '../recipe/rng';
 import { fitStepsToBudget, lrAt } from '../recipe/schedule';
@@ -113,7 +114,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<TrainSummary> 
   const refit = () => {
     if (s.probeMs === null || !Number.isFinite(deadline)) return;
     const ms = tracker.msPerStep;
-    const total = fitStepsToBudget({ done: pos.globalStep, msPerStep: ms, msLeft: deadline - performance.now(), maxSteps: Math.round(cfg.epochs * spe) });
+    const total = fitStepsToBudget({ done: pos.globalStep, msPerStep: ms, msLeft: deadline - performance.now(), maxSteps: epochStepCap(cfg.epochs, spe) });
     if (total === pos.totalSteps) return;
     pos.totalSteps = total;
     if (loggedTotal === null || Math.abs(total - loggedTotal) > 0.02 * loggedTotal) {
