@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -6,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR_DIR, REPO_ROOT, tempDir } from '../helpers/paths';
 import { CHROMIUM, serveTestBlocker } from './map-harness';
+import { startServe, type Serve } from './serve-process';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const CLASSES = ['airplane', 'cat', 'ship'];
@@ -15,33 +15,9 @@ const missing = serveTestBlocker();
 if (missing) console.log(`skipping the serve-mode browser test: ${missing}`);
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
-let child: ChildProcess;
-let childLog = '';
+let serve: Serve | undefined;
 let url: string;
 let browser: Browser;
-
-/** Starts `main/serve/index.ts` as a user would and waits for its one stdout line. */
-function startServe(home: string, dataDir: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'main/serve/index.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, HOME: home, BYOL_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL within 60 s:\n${out}\n${childLog}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => (childLog += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^Serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${childLog}`)));
-  });
-}
 
 /** Waits until every grid cell in view shows its thumbnail. */
 async function visibleThumbsLoaded(page: Page): Promise<void> {
@@ -81,7 +57,8 @@ describe.skipIf(missing !== null)('serve mode in a real browser', () => {
     images += 1;
     await writeFile(path.join(folder, 'broken.jpg'), Buffer.from('this is not a JPEG at all'));
     await mkdir(RESULTS, { recursive: true });
-    url = await startServe(home, path.join(tmp.dir, 'data'));
+    serve = await startServe(null, { HOME: home, BYOL_DATA_DIR: path.join(tmp.dir, 'data') });
+    url = serve.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -91,12 +68,8 @@ describe.skipIf(missing !== null)('serve mode in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      // A clean SIGTERM shutdown closes the project and exits 0.
-      expect(await exited).toBe(0);
-    }
+    // A clean SIGTERM shutdown closes the project and exits 0.
+    if (serve) expect(await serve.stop()).toBe(0);
     await tmp?.cleanup();
   });
 

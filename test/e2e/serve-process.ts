@@ -9,9 +9,13 @@ export interface Serve {
   stop(): Promise<number | null>;
 }
 
-/** Spawns `main/serve` on a free port for a project, the way `npm run serve` does. */
-export function startServe(projectDir: string, env: Record<string, string>): Promise<Serve> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'main/serve/index.ts', '--project', projectDir, '--port', '0'], {
+/**
+ * Spawns `main/serve` on a free port, the way `npm run serve` does: with a project open, or
+ * (projectDir null) at the welcome screen. Resolves once it prints its one stdout line.
+ */
+export function startServe(projectDir: string | null, env: Record<string, string>): Promise<Serve> {
+  const project = projectDir === null ? [] : ['--project', projectDir];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'main/serve/index.ts', ...project, '--port', '0'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

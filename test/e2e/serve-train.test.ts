@@ -2,7 +2,7 @@
  * The Train tab end to end: a real 64-image CIFAR project (ingested by the CLI), served by
  * `main/serve`, trained from the browser on the trainable wasm backend with a tiny config.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR_DIR, REPO_ROOT, tempDir } from '../helpers/paths';
 import { CHROMIUM, serveTestBlocker } from './map-harness';
+import { startServe, type Serve } from './serve-process';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse'];
@@ -20,32 +21,9 @@ const missing = serveTestBlocker();
 if (missing) console.log(`skipping the serve-mode training test: ${missing}`);
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
-let child: ChildProcess;
-let childLog = '';
+let serve: Serve | undefined;
 let url: string;
 let browser: Browser;
-
-function startServe(projectDir: string, home: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'main/serve/index.ts', '--project', projectDir], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, HOME: home, BYOL_DATA_DIR: path.join(home, 'data') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL within 60 s:\n${out}\n${childLog}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => (childLog += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^Serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${childLog}`)));
-  });
-}
 
 /** Number of vertices in the loss chart's drawn series. */
 const lossVertices = (page: Page): Promise<number> =>
@@ -71,7 +49,8 @@ describe.skipIf(missing !== null)('training from the browser (serve mode)', () =
     await mkdir(RESULTS, { recursive: true });
     const home = path.join(tmp.dir, 'home');
     await mkdir(home, { recursive: true });
-    url = await startServe(project, home);
+    serve = await startServe(project, { HOME: home, BYOL_DATA_DIR: path.join(home, 'data') });
+    url = serve.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -81,11 +60,8 @@ describe.skipIf(missing !== null)('training from the browser (serve mode)', () =
 
   afterAll(async () => {
     await browser?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    }
+    // A clean SIGTERM shutdown closes the project and exits 0.
+    if (serve) expect(await serve.stop()).toBe(0);
     await tmp?.cleanup();
   });
 
