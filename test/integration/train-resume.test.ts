@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainConfigInput } from '../../main/engine/recipe/config';
@@ -14,7 +15,7 @@ import type { TrainJob } from '../../main/engine/trainer/protocol';
 import { runTraining } from '../../main/engine/trainer/train-loop';
 import { TrainHost } from '../../main/engine/trainer/worker-host';
 import { ProjectStore } from '../../main/store/project-store';
-import { hasCifar, REPO_ROOT } from '../helpers/paths';
+import { CIFAR_DIR, hasCifar, REPO_ROOT } from '../helpers/paths';
 import { runCli } from '../helpers/run-cli';
 import { makeTinyProject, type TinyProject } from './train-fixture';
 
@@ -165,5 +166,13 @@ describe.skipIf(!hasCifar)('train resume', () => {
     const bad = await runCli(['train', '--project', tiny.project, '--backend', 'gpu9000', '--json'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--backend must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+    // A folder of one image: a clear message instead of a BatchNorm or collapse-monitor failure.
+    const one = path.join(tiny.root, 'one-image');
+    await mkdir(one, { recursive: true });
+    await copyFile(path.join(CIFAR_DIR, 'cat', (await readdir(path.join(CIFAR_DIR, 'cat'))).sort()[0]), path.join(one, 'cat.jpg'));
+    expect((await runCli(['ingest', one, '--project', path.join(tiny.root, 'one-project'), '--json'], env)).code).toBe(0);
+    const lone = await runCli(['train', '--project', path.join(tiny.root, 'one-project'), '--epochs', '1', '--backend', 'wasm', '--json'], env);
+    expect(lone.code).not.toBe(0);
+    expect(lone.json!.error).toMatch(/at least 2 images to train; this project has 1/);
   });
 });

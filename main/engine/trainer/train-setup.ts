@@ -86,6 +86,8 @@ export async function setupSession(job: TrainJob, o: SetupOptions): Promise<Trai
   o.emit({ type: 'backend', backend: { backend: backend.backend, reasons: backend.reasons, warning: backend.warning, threads: backend.threads } });
   const cache = await preparePixelCache(job.projectDir, job, base.imageSize, base.cacheScale, base.seed, o.emit);
   try {
+    // Two views of one image make a batch of one: BatchNorm and the collapse monitor need two.
+    if (cache.count < 2) throw new Error(`BYOL needs at least 2 images to train; this project has ${cache.count}. Add images to its folder and ingest it again.`);
     let cfg = resolveTrainConfig(base, { datasetSize: cache.count, totalStepsOverride: ckpt?.position.totalSteps });
     const model = new ByolModel({ preset: cfg.preset, imageSize: cfg.imageSize, seed: cfg.seed, projector: cfg.projector, predictor: cfg.predictor });
     const optimizer = cfg.optimizer === 'adam'
