@@ -47,6 +47,12 @@ export async function evaluateProject(
   if (!emb) throw new Error('This project has no embeddings yet. Train first (npm run cli -- train --project <dir>) or run embed.');
   const images = await listProjectImages(store);
   const folderOf = new Map(images.map((im) => [im.id, im.folder]));
+  // kNN accuracy with a single class is 100% whatever the embeddings: say so instead.
+  const folders = new Set(images.map((im) => im.folder));
+  if (folders.size < 2) {
+    const only = [...folders][0] || '(the top level)';
+    throw new Error(`eval takes each image's parent folder as its class, and every image of this project is in one folder, ${only}. Run it on a labelled copy with one folder per class.`);
+  }
 
   const cfg = modelConfig(store.dir);
   await selectBackend(o.backend ?? cfg.backend);
