@@ -1,10 +1,10 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR_DIR, REPO_ROOT, tempDir } from '../helpers/paths';
 import { CHROMIUM, serveTestBlocker } from './map-harness';
+import { updateReadmePicture } from './readme-picture';
 import { startServe, type Serve } from './serve-process';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
@@ -152,10 +152,7 @@ describe.skipIf(missing !== null)('serve mode in a real browser', () => {
     for (const close of await page.locator('.toast button').all()) await close.click();
     await page.mouse.move(5, 5);
     await expect.poll(() => page.getByTestId('hover-info').textContent()).toContain('Hover a thumbnail');
-    const gridShot = await shot(page, 'grid');
-    await mkdir(path.join(REPO_ROOT, 'test/e2e/screenshots'), { recursive: true });
-    // The README's copy is palette-quantized: a third of the size, no visible difference.
-    await sharp(gridShot).png({ palette: true, quality: 95, compressionLevel: 9 }).toFile(path.join(REPO_ROOT, 'test/e2e/screenshots/grid.png'));
+    await updateReadmePicture(await shot(page, 'grid'), 'grid.png');
 
     // A click shows the large thumbnail; Esc closes it.
     await page.locator('.cell.loaded').nth(3).click();

@@ -19,6 +19,7 @@ import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
 import { pixelEmbeddings } from '../helpers/pixel-embeddings';
 import { runCli } from '../helpers/run-cli';
 import { launchWithWebGL, openMapTab, rendererStale, waitForMapFrame } from './map-harness';
+import { updateReadmePicture } from './readme-picture';
 import { startServe, type Serve } from './serve-process';
 
 const FOLDERS = ['airplane', 'frog', 'truck'];
@@ -162,7 +163,7 @@ describe('the Map tab in serve mode', () => {
     console.log(`lit pixels: ${lit} of ${W * H}`);
     expect(lit).toBeGreaterThan(5000);
     await page.screenshot({ path: path.join(RESULTS, 'map.png') });
-    await page.screenshot({ path: path.join(REPO_ROOT, 'test/e2e/screenshots/map.png') });
+    await updateReadmePicture(path.join(RESULTS, 'map.png'), 'map.png');
     // Hiding a folder in the legend removes its points from the canvas; showing it brings them back.
     // Points overlap, so the check counts pixels by colour: the hidden folder's colour must vanish.
     const palette = await page.locator('.map-swatch').evaluateAll((els) =>

@@ -7,10 +7,10 @@ import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR_DIR, REPO_ROOT, tempDir } from '../helpers/paths';
 import { CHROMIUM, serveTestBlocker } from './map-harness';
+import { updateReadmePicture } from './readme-picture';
 import { startServe, type Serve } from './serve-process';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
@@ -132,12 +132,11 @@ describe.skipIf(missing !== null)('training from the browser (serve mode)', () =
     expect(await page.getByTestId('train-step').textContent()).toMatch(/^\d+$/);
     expect(await page.getByTestId('train-speed').textContent()).toMatch(/img\/s/);
 
-    // The README's picture: the run live, mid-way (palette-quantized copy, as grid.png).
+    // The README's picture: the run live, mid-way.
     await page.mouse.move(700, 40);
     const file = path.join(RESULTS, 'train.png');
     await page.screenshot({ path: file });
-    await mkdir(path.join(REPO_ROOT, 'test/e2e/screenshots'), { recursive: true });
-    await sharp(file).png({ palette: true, quality: 95, compressionLevel: 9 }).toFile(path.join(REPO_ROOT, 'test/e2e/screenshots/train.png'));
+    await updateReadmePicture(file, 'train.png');
 
     // P pauses (the trainer confirms with its state), P again resumes.
     if ((await panel.getAttribute('data-phase')) === 'running') {
