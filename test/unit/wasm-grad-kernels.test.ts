@@ -25,6 +25,8 @@ const CASES: Case[] = [
   { name: '7x7 s2 pad 3 (ImageNet stem)', x: [2, 13, 11, 3], w: [7, 7, 3, 4], s: 2, pad: 3 },
   { name: '1x1 s2 valid (shortcut)', x: [2, 8, 8, 4], w: [1, 1, 4, 6], s: 2, pad: 'valid' },
   { name: '1x1 s1', x: [2, 5, 6, 4], w: [1, 1, 4, 3], s: 1, pad: 'same' },
+  { name: '1x1 s2 same, odd size (subsampled transpose)', x: [3, 7, 9, 5], w: [1, 1, 5, 4], s: 2, pad: 'same' },
+  { name: '1x1 strides [3,2], odd size', x: [2, 10, 7, 3], w: [1, 1, 3, 2], s: [3, 2], pad: 'valid' },
   { name: 'non-square 2x3 kernel, strides [2,1]', x: [2, 9, 9, 2], w: [2, 3, 2, 3], s: [2, 1], pad: 'valid' },
   { name: 'large map (flat-grid filter gradient)', x: [2, 20, 18, 3], w: [3, 3, 3, 5], s: 1, pad: 'same' },
   { name: 'large map, stride 2 (flat grid, 4 phases)', x: [2, 36, 34, 2], w: [3, 3, 2, 3], s: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },

@@ -50,16 +50,21 @@ export function setFilterGradChunkLimits(next: { chunk: number; packed: number }
 /** Transpose tile edge: 16 floats are one 64-byte cache line on both sides. */
 const TILE = 16;
 
-/** x [B, P, C] → [C, P, B] (P = H·W pixels), tiled so reads and writes both stay in cache lines. */
-function transposeBatchInnermost(heap: Float32Array, src: number, dst: number, B: number, P: number, C: number): void {
+/**
+ * x [B, srcP, C] → [C, P, B], tiled so reads and writes both stay in cache lines. Pixel p of
+ * the result is source pixel pixel(p) (all of them, in order, by default).
+ */
+function transposeBatchInnermost(heap: Float32Array, src: number, dst: number, B: number, srcP: number, C: number,
+  P = srcP, pixel = (p: number) => p): void {
   const rowOut = P * B;
   for (let p = 0; p < P; p++) {
+    const sp = pixel(p);
     for (let c0 = 0; c0 < C; c0 += TILE) {
       const c1 = Math.min(C, c0 + TILE);
       for (let b0 = 0; b0 < B; b0 += TILE) {
         const b1 = Math.min(B, b0 + TILE);
         for (let bi = b0; bi < b1; bi++) {
-          let s = src + (bi * P + p) * C + c0;
+          let s = src + (bi * srcP + sp) * C + c0;
           let d = dst + (c0 * P + p) * B + bi;
           for (let c = c0; c < c1; c++, s++, d += rowOut) heap[d] = heap[s];
         }
@@ -142,17 +147,26 @@ function gatherRight(heap: Float32Array, dst: number, dyT: number, g: Geometry, 
 
 export function filterGrad(b: WasmBackend, x: TensorInfo, dy: TensorInfo, ci: tf.backend_util.Conv2DInfo): TensorInfo {
   const [B, H, W, C] = x.shape;
-  const g: Geometry = {
+  let g: Geometry = {
     B, H, W, C, Co: dy.shape[3], kh: ci.filterHeight, kw: ci.filterWidth, sh: ci.strideHeight, sw: ci.strideWidth,
     Ho: ci.outHeight, Wo: ci.outWidth, pt: ci.padInfo.top, pl: ci.padInfo.left,
   };
+  // A strided 1×1 convolution (a ResNet shortcut) reads only every s-th pixel: transpose
+  // just those, and it becomes a stride-1 product over the output grid.
+  const pointwise = g.kh === 1 && g.kw === 1 && g.pt === 0 && g.pl === 0 && (g.sh > 1 || g.sw > 1);
   const M = g.kh * g.kw * C;
   const maxK = Math.max(1, Math.min(limits.chunk / M, limits.packed / g.Co));
   // Whole batches per output row where they fit; more rows per chunk if those fit too.
   const nb = Math.max(1, Math.min(B, Math.floor(maxK / g.Wo)));
   const nr = Math.max(1, Math.min(g.Ho, Math.floor(maxK / (g.Wo * nb))));
-  const xT = alloc(b, [C, H, W, B]);
-  transposeBatchInnermost(heapF32(b), f32Index(b, x), f32Index(b, xT), B, H * W, C);
+  const xT = alloc(b, pointwise ? [C, g.Ho, g.Wo, B] : [C, H, W, B]);
+  if (pointwise) {
+    const { Wo, sh, sw } = g;
+    transposeBatchInnermost(heapF32(b), f32Index(b, x), f32Index(b, xT), B, H * W, C, g.Ho * Wo, (p) => Math.floor(p / Wo) * sh * W + (p % Wo) * sw);
+    g = { ...g, H: g.Ho, W: Wo, sh: 1, sw: 1 };
+  } else {
+    transposeBatchInnermost(heapF32(b), f32Index(b, x), f32Index(b, xT), B, H * W, C);
+  }
   // The backend's transpose moves whole Co-float rows, several times faster than a JS loop.
   const dy3 = run('Reshape', b, { x: dy }, { shape: [B, g.Ho * g.Wo, g.Co] });
   const dyT = run('Transpose', b, { x: dy3 }, { perm: [1, 0, 2] });
