@@ -10,7 +10,7 @@ import type { ProjectStore } from '../store/project-store';
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Null where the project has no checkpoint; a checkpoint that cannot be read is reported as an error. */
+/** Null where the project has no checkpoint; throws where the checkpoint cannot be read. */
 export async function lastRun(store: ProjectStore): Promise<LastRun | null> {
   const info = readCheckpointInfo(checkpointPath(store.dir));
   if (!info) return null;

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainConfigInput } from '../../main/engine/recipe/config';
@@ -174,5 +174,12 @@ describe.skipIf(!hasCifar)('train resume', () => {
     const lone = await runCli(['train', '--project', path.join(tiny.root, 'one-project'), '--epochs', '1', '--backend', 'wasm', '--json'], env);
     expect(lone.code).not.toBe(0);
     expect(lone.json!.error).toMatch(/at least 2 images to train; this project has 1/);
+    // A damaged checkpoint: `info` still describes the project, and says what is wrong with it.
+    const damaged = path.join(tiny.root, 'damaged-project');
+    await cp(tiny.project, damaged, { recursive: true });
+    await writeFile(checkpointPath(damaged), 'not a checkpoint');
+    const info = await runCli(['info', '--project', damaged, '--json'], env);
+    expect(info.code).toBe(0);
+    expect(info.json).toMatchObject({ images: 32, lastRun: null, lastRunError: expect.stringMatching(/is not a BYOL Explorer checkpoint/) });
   });
 });

@@ -5,7 +5,8 @@ import { printResult } from '../output';
 import { requireProject } from '../project-arg';
 import type { CommandSpec } from '../command';
 
-function describe(r: LastRun | null): string {
+function describe(r: LastRun | Error | null): string {
+  if (r instanceof Error) return `the checkpoint could not be read (${r.message})`;
   if (!r) return 'none (run `train` to make one)';
   const how = `${r.preset} at ${r.imageSize} px, batch ${r.batchSize}${r.backend ? ` on ${r.backend}` : ''}`;
   const loss = r.lastLoss === null ? '' : `, last loss ${r.lastLoss.toFixed(4)}`;
@@ -22,10 +23,11 @@ export const infoCommand: CommandSpec = {
     const store = await ProjectStore.open(await requireProject(values.project));
     try {
       const info = await store.info();
-      const last = await lastRun(store);
+      // A damaged checkpoint must not hide the rest of what the project holds.
+      const last = await lastRun(store).catch((e: Error) => e);
       printResult(
         json,
-        { ...info, lastRun: last },
+        { ...info, lastRun: last instanceof Error ? null : last, ...(last instanceof Error ? { lastRunError: last.message } : {}) },
         [
           `Project ${info.name} (${info.dir}), schema v${info.schemaVersion}`,
           `Source folder: ${info.sourceFolder ?? 'none yet'}`,
