@@ -27,6 +27,7 @@ const CASES: Case[] = [
   { name: '1x1 s1', x: [2, 5, 6, 4], w: [1, 1, 4, 3], s: 1, pad: 'same' },
   { name: '1x1 s2 same, odd size (subsampled transpose)', x: [3, 7, 9, 5], w: [1, 1, 5, 4], s: 2, pad: 'same' },
   { name: '1x1 strides [3,2], odd size', x: [2, 10, 7, 3], w: [1, 1, 3, 2], s: [3, 2], pad: 'valid' },
+  { name: '1x1 s2, padded bottom and right (last row and column are padding; stock input gradient)', x: [2, 6, 6, 3], w: [1, 1, 3, 4], s: 2, pad: [[0, 0], [0, 1], [0, 1], [0, 0]], stock: true },
   { name: 'non-square 2x3 kernel, strides [2,1]', x: [2, 9, 9, 2], w: [2, 3, 2, 3], s: [2, 1], pad: 'valid' },
   { name: 'large map (flat-grid filter gradient)', x: [2, 20, 18, 3], w: [3, 3, 3, 5], s: 1, pad: 'same' },
   { name: 'large map, stride 2 (flat grid, 4 phases)', x: [2, 36, 34, 2], w: [3, 3, 2, 3], s: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
@@ -34,11 +35,14 @@ const CASES: Case[] = [
   { name: 'pad wider than kernel (stock input-gradient fallback)', x: [1, 6, 6, 2], w: [2, 2, 2, 3], s: 1, pad: 3, stock: true },
 ];
 
-/** Gradients of sum(conv(x, w)²) with respect to x and w, on the given backend. */
+/**
+ * Gradients of sum((conv(x, w) + ½)²) with respect to x and w, on the given backend. The
+ * offset keeps dy nonzero where an output reads only padding, as a bias or BatchNorm would.
+ */
 async function convGrads(backend: string, c: Case, xv: Float32Array, wv: Float32Array): Promise<[Float32Array, Float32Array]> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
-    const f = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad)));
+    const f = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad), 0.5)));
     const [gx, gw] = tf.grads(f)([tf.tensor(xv, c.x), tf.tensor(wv, c.w)]);
     return [gx.dataSync() as Float32Array, gw.dataSync() as Float32Array] as [Float32Array, Float32Array];
   });
@@ -99,8 +103,8 @@ describe('wasm conv gradient kernels', () => {
   }
 
   it('agrees with central finite differences (float64 reference loss)', async () => {
-    // loss = Σ conv(x, w)² is quadratic in each variable, so a central difference is exact
-    // up to rounding; the loss is re-evaluated in float64 from wasm's float32 conv output.
+    // loss = Σ (conv(x, w) + ½)² is quadratic in each variable, so a central difference is
+    // exact up to rounding; the loss is re-evaluated in float64 from wasm's float32 conv output.
     const c: Case = { name: 'fd', x: [2, 5, 6, 2], w: [3, 3, 2, 2], s: 2, pad: 'same' };
     const xv = randomData(c.x, 1);
     const wv = randomData(c.w, 2);
@@ -108,7 +112,7 @@ describe('wasm conv gradient kernels', () => {
     const loss = (x: Float32Array, w: Float32Array) => tf.tidy(() => {
       const y = tf.conv2d(tf.tensor(x, c.x) as tf.Tensor4D, tf.tensor(w, c.w) as tf.Tensor4D, c.s, c.pad).dataSync();
       let s = 0;
-      for (const v of y) s += v * v;
+      for (const v of y) s += (v + 0.5) * (v + 0.5);
       return s;
     });
     const eps = 1e-2;

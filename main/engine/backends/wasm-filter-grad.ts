@@ -152,8 +152,10 @@ export function filterGrad(b: WasmBackend, x: TensorInfo, dy: TensorInfo, ci: tf
     Ho: ci.outHeight, Wo: ci.outWidth, pt: ci.padInfo.top, pl: ci.padInfo.left,
   };
   // A strided 1×1 convolution (a ResNet shortcut) reads only every s-th pixel: transpose
-  // just those, and it becomes a stride-1 product over the output grid.
-  const pointwise = g.kh === 1 && g.kw === 1 && g.pt === 0 && g.pl === 0 && (g.sh > 1 || g.sw > 1);
+  // just those, and it becomes a stride-1 product over the output grid. Only where every
+  // output pixel reads a real one: padding on any side takes the general path.
+  const pointwise = g.kh === 1 && g.kw === 1 && (g.sh > 1 || g.sw > 1) && g.pt === 0 && g.pl === 0 &&
+    (g.Ho - 1) * g.sh < H && (g.Wo - 1) * g.sw < W;
   const M = g.kh * g.kw * C;
   const maxK = Math.max(1, Math.min(limits.chunk / M, limits.packed / g.Co));
   // Whole batches per output row where they fit; more rows per chunk if those fit too.
