@@ -10,7 +10,7 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR_DIR, tempDir } from '../helpers/paths';
 import { contractClient, longTaskReport, openProbedPage, pageNow, wsUrlOf, type JobWindow } from './longtask-probe';
@@ -27,7 +27,7 @@ type Phase = 'ingest' | 'train' | 'map';
 
 describe.skipIf(missing !== null)('the UI stays responsive while jobs run (serve mode)', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
-  let serve: Serve;
+  let serve: Serve | undefined;
   let browser: Browser;
   let folder: string;
 
@@ -39,9 +39,7 @@ describe.skipIf(missing !== null)('the UI stays responsive while jobs run (serve
       const names = (await readdir(path.join(CIFAR_DIR, cls))).sort().slice(0, PER_CLASS);
       await Promise.all(names.map((n) => copyFile(path.join(CIFAR_DIR, cls, n), path.join(folder, cls, n))));
     }
-    const home = path.join(tmp.dir, 'home');
-    await mkdir(home, { recursive: true });
-    serve = await startServe(path.join(tmp.dir, 'project'), { HOME: home, BYOL_DATA_DIR: path.join(home, 'data') });
+    await mkdir(path.join(tmp.dir, 'home'), { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -56,14 +54,32 @@ describe.skipIf(missing !== null)('the UI stays responsive while jobs run (serve
     await tmp?.cleanup();
   });
 
-  it(`has no main-thread task over ${LIMIT_MS} ms on the Images, Train and Map tabs while ingest, training and the map build run`, async () => {
-    const { page, problems } = await openProbedPage(browser, serve.url);
+  // Timing on a shared 2-core runner: one retry, from scratch (a fresh server, project and
+  // page), so a burst from elsewhere on the machine does not fail the suite; a real long task
+  // fails both attempts.
+  let attempt = 0;
+  it(`has no main-thread task over ${LIMIT_MS} ms on the Images, Train and Map tabs while ingest, training and the map build run`, { retry: 1, timeout: 600_000 }, async () => {
+    attempt++;
+    await serve?.stop();
+    const projectDir = path.join(tmp.dir, `project-${attempt}`);
+    const home = path.join(tmp.dir, 'home');
+    const started = await startServe(projectDir, { HOME: home, BYOL_DATA_DIR: path.join(home, 'data') });
+    serve = started;
+    const { page, problems } = await openProbedPage(browser, started.url);
+    try {
+      await measure(page, problems, projectDir, started.url);
+    } finally {
+      await page.close();
+    }
+  });
+
+  async function measure(page: Page, problems: string[], projectDir: string, url: string): Promise<void> {
     const now = (): Promise<number> => pageNow(page);
     const windows: JobWindow[] = [];
 
     // LONGTASK_TRACE=<file> records a Chromium timeline trace of the jobs, to find what a long task did.
     if (process.env.LONGTASK_TRACE) await browser.startTracing(page, { path: process.env.LONGTASK_TRACE, categories: ['devtools.timeline'] });
-    const api = await contractClient(wsUrlOf(serve.url));
+    const api = await contractClient(wsUrlOf(url));
     try {
       const run = async (phase: Phase, tab: 'images' | 'train' | 'map', start: () => Promise<Record<string, unknown>>) => {
         await page.getByTestId(`tab-${tab}`).click();
@@ -76,7 +92,7 @@ describe.skipIf(missing !== null)('the UI stays responsive while jobs run (serve
         windows.push({ phase, tab, from, to: await now() });
       };
 
-      await run('ingest', 'images', () => api.call('ingest.start', { folder, projectDir: path.join(tmp.dir, 'project') }));
+      await run('ingest', 'images', () => api.call('ingest.start', { folder, projectDir }));
       await expect.poll(async () => Number(await page.getByTestId('count-images').getAttribute('data-value')), { timeout: 30_000 }).toBe(10 * PER_CLASS);
       await page.getByTestId('thumb-grid').waitFor();
       await page.screenshot({ path: path.join(os.tmpdir(), 'byol-longtasks-images.png') });
@@ -96,6 +112,5 @@ describe.skipIf(missing !== null)('the UI stays responsive while jobs run (serve
     // The trainer runs below normal priority (train-worker.ts), so even on a busy 2-core
     // machine the renderer gets a core when it needs one: the limit is always asserted.
     for (const r of rows) expect(r.longest, `${r.phase} on the ${r.tab} tab`).toBeLessThanOrEqual(LIMIT_MS);
-    await page.close();
-  }, 600_000);
+  }
 });
