@@ -65,7 +65,8 @@ export function TrainTab() {
   const canResume = useTrain((s) => s.canResume);
   const lastRun = useTrain((s) => s.lastRun);
   const active = isActive(phase);
-  // The checkpoint may have changed since the panel last looked (a CLI run, another window).
+  // Re-read the checkpoint whenever the panel opens or a run ends here: it may also have
+  // changed elsewhere (a CLI run, another window). The Continue button follows it.
   useEffect(() => {
     if (!active) void refreshLastRun();
   }, [active]);

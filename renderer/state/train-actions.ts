@@ -124,7 +124,6 @@ export function finishTraining(jobId: string, status: 'ok' | 'cancelled' | 'erro
     showToast('info', reason === 'time-budget' ? `Training reached its time limit${took}.` : `Training finished${took}.`);
   }
   stopRequested = false;
-  void refreshLastRun();
 }
 
 async function control(method: 'train.pause' | 'train.resume' | 'train.stop', during: TrainPhase): Promise<void> {
