@@ -50,3 +50,15 @@ export function crumbs(dir: string): { label: string; path: string }[] {
   const parts = dir.split('/').filter(Boolean);
   return [{ label: '/', path: '/' }, ...parts.map((p, i) => ({ label: p, path: `/${parts.slice(0, i + 1).join('/')}` }))];
 }
+
+/**
+ * A path under the home folder as `~/…`, as shells and file managers show it: shorter, and
+ * the part the user recognises. The Node side expands `~` back wherever a path is typed.
+ */
+export function tildePath(p: string, home: string | null | undefined): string {
+  if (!home) return p;
+  const h = home.replace(/[\\/]+$/, '');
+  if (p === h) return '~';
+  const sep = p.charAt(h.length);
+  return h && p.startsWith(h) && (sep === '/' || sep === '\\') ? `~${p.slice(h.length)}` : p;
+}

@@ -12,6 +12,7 @@ import { UserError } from './errors';
 import type { JobKind } from '../../preload/contract';
 import type { JobContext, JobRunner } from './jobs';
 import { exportLabels } from './label-export';
+import { expandHome } from './user-path';
 
 export type LabelHandlers = Pick<Handlers, keyof typeof labelRequests>;
 
@@ -37,7 +38,7 @@ export function makeLabelHandlers(requireStore: () => ProjectStore, jobs: JobRun
     'label.assign': async ({ ids, classId }) => labels().assign(ids, classId),
     'label.undo': async () => ({ op: await labels().undo(), history: await labels().history() }),
     'label.redo': async () => ({ op: await labels().redo(), history: await labels().history() }),
-    'label.export': async ({ format, file }) => exportLabels(requireStore(), format, file),
+    'label.export': async ({ format, file }) => exportLabels(requireStore(), format, expandHome(file)),
     'cluster.run': async ({ method, k }) => job('cluster', 'Clustering', (s, ctx) => analysis.runClustering(s, { method, k }, ctx.signal)),
     'cluster.list': async ({ runId }) => analysis.listClusters(requireStore(), runId),
     'cluster.name': async ({ clusterId, name, runId }) => analysis.nameCluster(requireStore(), { clusterId, name, runId }),
@@ -56,6 +57,6 @@ export function makeLabelHandlers(requireStore: () => ProjectStore, jobs: JobRun
     },
     outliers: async ({ k, limit }) => analysis.outliers(requireStore(), k, limit),
     'classifier.train': async ({ includeAccepted }) => job('classifier', 'Classifier training', (s, ctx) => trainClassifier(s, includeAccepted, ctx.signal)),
-    'classifier.export': async ({ outDir }) => job('export', 'Classifier export', (s, ctx) => exportProjectClassifier(s, outDir, ctx.signal)),
+    'classifier.export': async ({ outDir }) => job('export', 'Classifier export', (s, ctx) => exportProjectClassifier(s, expandHome(outDir), ctx.signal)),
   };
 }

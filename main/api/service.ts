@@ -13,6 +13,7 @@ import type { TrainTransport } from '../engine/trainer/worker-host';
 import { listFolder } from './fs-browse';
 import { RecentProjects } from './recent';
 import { defaultProjectDir } from './project-paths';
+import { expandHome } from './user-path';
 
 export interface ServiceOptions {
   mode: 'electron' | 'serve';
@@ -99,15 +100,16 @@ export class AppService {
       }),
       'project.recent': async () => ({ items: await this.recent.list() }),
       'project.current': async () => ({ project: this.store ? await this.store.info() : null }),
-      'project.open': async ({ dir }) => this.openProject(dir),
-      'ingest.start': async ({ folder, projectDir }) => {
+      'project.open': async ({ dir }) => this.openProject(expandHome(dir)),
+      'ingest.start': async (p) => {
+        const folder = expandHome(p.folder), projectDir = p.projectDir === undefined ? undefined : expandHome(p.projectDir);
         const busy = this.jobs.busyWith('ingest');
         if (busy) throw new UserError('busy', 'An ingest is already running. Cancel it first or wait for it to finish.');
-        const dir = projectDir ?? (this.store && (await this.store.getMeta('sourceFolder')) === path.resolve(folder) ? this.store.dir : defaultProjectDir(this.opts.dataRoot, folder));
+        const dir = projectDir ?? (this.store && (await this.store.getMeta('sourceFolder')) === folder ? this.store.dir : defaultProjectDir(this.opts.dataRoot, folder));
         await this.openProject(dir);
         const store = this.requireStore();
         // A project is named after the folder it was made from, not its hashed folder name.
-        if (!(await store.getMeta('name'))) await store.setMeta('name', path.basename(path.resolve(folder)));
+        if (!(await store.getMeta('name'))) await store.setMeta('name', path.basename(folder));
         const project = await store.info();
         const { jobId } = this.jobs.start('ingest', async (ctx) => {
           const summary = await ingestFolder({
@@ -125,7 +127,7 @@ export class AppService {
       'job.list': async () => ({ jobs: this.jobs.list() }),
       'images.page': async ({ offset, limit }) => this.requireStore().pageImages(offset, limit),
       'images.skipped': async ({ offset, limit }) => this.requireStore().pageSkipped(offset, limit),
-      'fs.list': async ({ dir }) => listFolder(dir ?? homedir()),
+      'fs.list': async ({ dir }) => listFolder(dir === undefined ? homedir() : expandHome(dir)),
       'dialog.openFolder': async () => ({ folder: this.opts.openFolderDialog ? await this.opts.openFolderDialog() : null }),
       'train.start': (p) => this.training.start(p),
       'train.pause': async () => this.training.pause(),

@@ -1,5 +1,5 @@
 import type { ProjectInfo } from '../../preload/contract';
-import { formatCount } from '../format';
+import { formatCount, tildePath } from '../format';
 import { closeProject, openFolder, startIngest } from '../state/actions';
 import { useApp } from '../state/app-store';
 import { Icon } from './Icon';
@@ -15,6 +15,7 @@ function Stat({ label, value, testId }: { label: string; value: number; testId: 
 
 export function ProjectHeader({ project }: { project: ProjectInfo }) {
   const skippedOpen = useApp((s) => s.skippedOpen && s.tab === 'images');
+  const home = useApp((s) => s.info?.home);
   return (
     <header className="project-header">
       <button className="icon-btn home" onClick={closeProject} title="All projects" aria-label="All projects">
@@ -23,8 +24,8 @@ export function ProjectHeader({ project }: { project: ProjectInfo }) {
       <div className="project-title">
         <h1 data-testid="project-name">{project.name}</h1>
         {project.sourceFolder && (
-          <p className="muted path" title={project.sourceFolder}>
-            {project.sourceFolder}
+          <p className="muted path" title={project.sourceFolder} data-testid="project-folder">
+            {tildePath(project.sourceFolder, home)}
           </p>
         )}
       </div>

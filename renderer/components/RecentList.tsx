@@ -1,4 +1,4 @@
-import { timeAgo } from '../format';
+import { tildePath, timeAgo } from '../format';
 import { openRecent } from '../state/actions';
 import { useApp } from '../state/app-store';
 import { Icon } from './Icon';
@@ -6,6 +6,7 @@ import { Icon } from './Icon';
 /** Projects opened before, newest first; one click reopens. */
 export function RecentList() {
   const recent = useApp((s) => s.recent);
+  const home = useApp((s) => s.info?.home);
   return (
     <section className="recent" data-testid="recent">
       <h3>Recent projects</h3>
@@ -22,7 +23,7 @@ export function RecentList() {
                 <span className="recent-text">
                   <span className="recent-name">{r.name}</span>
                   <span className="recent-dir">
-                    <bdi>{r.dir}</bdi>
+                    <bdi>{tildePath(r.dir, home)}</bdi>
                   </span>
                 </span>
                 <span className="recent-when">{timeAgo(r.openedAt)}</span>

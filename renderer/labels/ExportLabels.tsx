@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import { tildePath } from '../format';
+import { useApp } from '../state/app-store';
 import { exportLabels } from '../state/labels-store';
 
 type Format = 'csv' | 'json';
 
-/** Beside the project store by default; the path is the Node side's, which serve mode shares. */
+/** Beside the project store by default; the path is the Node side's (which serve mode shares), `~` for home. */
 function defaultFile(projectDir: string, format: Format): string {
   const sep = projectDir.includes('\\') && !projectDir.includes('/') ? '\\' : '/';
   return `${projectDir.replace(/[\\/]+$/, '')}${sep}labels.${format}`;
@@ -14,7 +16,8 @@ export function ExportLabels({ projectDir }: { projectDir: string }) {
   const [format, setFormat] = useState<Format>('csv');
   const [file, setFile] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const shown = file ?? defaultFile(projectDir, format);
+  const home = useApp((s) => s.info?.home);
+  const shown = file ?? defaultFile(tildePath(projectDir, home), format);
   const pickFormat = (f: Format) => {
     setFormat(f);
     // Keep the user's folder and name, only swap a matching extension.

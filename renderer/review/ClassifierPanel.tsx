@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { plural } from '../format';
+import { plural, tildePath } from '../format';
 import { useApp } from '../state/app-store';
 import { useReview } from '../state/review-store';
 import type { SidebarContext } from '../screens/MapSidebar';
@@ -14,6 +14,7 @@ const set = useReview.setState;
 export function ClassifierPanel({ ctx }: { ctx?: SidebarContext }) {
   const dir = useApp((s) => s.project?.dir ?? null);
   const r = useReview();
+  const home = useApp((s) => s.info?.home);
   useEffect(() => {
     if (dir) openReview(dir);
   }, [dir]);
@@ -75,7 +76,7 @@ export function ClassifierPanel({ ctx }: { ctx?: SidebarContext }) {
           {r.exported && (
             <div className="classifier-files" data-testid="classifier-files" data-dir={r.exported.outDir}>
               <p className="small">
-                Exported {plural(r.exported.classes.length, 'class', 'classes')} to <code className="path">{r.exported.outDir}</code>
+                Exported {plural(r.exported.classes.length, 'class', 'classes')} to <code className="path" title={r.exported.outDir}>{tildePath(r.exported.outDir, home)}</code>
               </p>
               <ul>
                 {r.exported.files.map((f) => (

@@ -3,7 +3,8 @@ import type { JobProgress, Result } from '../../preload/contract';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { maskToIndices } from '../map/state-flags';
-import { showToast } from './app-store';
+import { tildePath } from '../format';
+import { showToast, useApp } from './app-store';
 import { fetchBundle, setColorMode, useMap } from './map-store';
 
 export type LabelClassRow = Result<'label.classes'>['classes'][number];
@@ -165,7 +166,7 @@ export async function loadSuggestions(count = 24): Promise<void> {
 export async function exportLabels(format: 'csv' | 'json', file: string): Promise<Result<'label.export'> | null> {
   try {
     const r = await api.call('label.export', { format, file });
-    set({ status: `Exported ${r.rows} row(s) to ${r.file}` });
+    set({ status: `Exported ${r.rows} row(s) to ${tildePath(r.file, useApp.getState().info?.home)}` });
     return r;
   } catch (e) {
     fail(e);

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { JobProgress } from '../../preload/contract';
 import type { ClusterCount, ClusterRun, DuplicateGroup } from '../../preload/contract-labels';
 import type { ColorMode } from '../map/colors';
+import { tildePath } from '../format';
+import { useApp } from './app-store';
 
 type Run = z.infer<typeof ClusterRun>;
 type Count = z.infer<typeof ClusterCount>;
@@ -81,7 +83,7 @@ export const initialReview = (projectDir: string | null): ReviewState => ({
   outliers: null, outlierK: 10, outlierLimit: 48, outlierLoading: false, outlierError: null,
   filter: 'none', colorBeforeFilter: null,
   includeAccepted: false, trainJob: null, trained: null, trainError: null,
-  exportDir: projectDir ? defaultExportDir(projectDir) : '', exportJob: null, exported: null, exportError: null,
+  exportDir: projectDir ? defaultExportDir(tildePath(projectDir, useApp.getState().info?.home)) : '', exportJob: null, exported: null, exportError: null,
 });
 
 /** A new folder beside the project's data, in the project's own path style. */

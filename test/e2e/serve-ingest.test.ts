@@ -108,6 +108,10 @@ describe.skipIf(missing !== null)('serve mode in a real browser', () => {
     await picker.getByLabel('Folder path').fill(path.join(tmp.dir, 'no-such-folder'));
     await picker.getByLabel('Folder path').press('Enter');
     await expect.poll(() => picker.locator('.picker-error').textContent()).toContain('not found');
+    // `~` is the home folder, as in a shell.
+    await picker.getByLabel('Folder path').fill('~');
+    await picker.getByLabel('Folder path').press('Enter');
+    await expect.poll(() => picker.getByLabel('Folder path').inputValue()).toBe(path.join(tmp.dir, 'home'));
     await picker.getByTestId('picker-entry').filter({ hasText: 'Pictures' }).click();
     await picker.getByTestId('picker-entry').filter({ hasText: 'cifar-sample' }).waitFor();
     // Keyboard: select cifar-sample and open it with Enter.
@@ -134,6 +138,9 @@ describe.skipIf(missing !== null)('serve mode in a real browser', () => {
     expect(Number(await page.getByTestId('count-skipped').getAttribute('data-value'))).toBe(1);
     expect(Number(await page.getByTestId('count-duplicates').getAttribute('data-value'))).toBeGreaterThanOrEqual(1);
     await expect.poll(() => page.getByTestId('project-name').textContent()).toContain('cifar-sample');
+    // The folder is shown relative to home, with the full path on hover.
+    expect(await page.getByTestId('project-folder').textContent()).toBe('~/Pictures/cifar-sample');
+    expect(await page.getByTestId('project-folder').getAttribute('title')).toBe(path.join(tmp.dir, 'home', 'Pictures', 'cifar-sample'));
 
     // Real thumbnails, decoded by the browser.
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.cell img')].filter((i) => i.complete && i.naturalWidth > 0).length >= 30, null, { timeout: 30_000 });

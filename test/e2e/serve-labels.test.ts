@@ -292,6 +292,12 @@ describe('labelling on the Map tab (serve mode)', () => {
     const json = JSON.parse(await readFile(csvFile.replace(/\.csv$/, '.json'), 'utf8')) as { path: string; source: string }[];
     expect(json.length).toBe(total);
     expect(json.filter((r) => r.source === 'human').length).toBe(3 * PER_CLASS);
+
+    // A path typed with ~ lands in the home folder, and is reported the same way.
+    await page.getByTestId('export-file').fill('~/labels-at-home.json');
+    await page.getByTestId('export-run').click();
+    await expect.poll(() => status(), { timeout: 10_000 }).toBe(`Exported ${total} row(s) to ~/labels-at-home.json`);
+    expect(JSON.parse(await readFile(path.join(tmp.dir, 'home', 'labels-at-home.json'), 'utf8'))).toEqual(json);
   });
 
   it('lists the labelling keys in the help; the sidebar collapses and opens again', async ({ skip }) => {

@@ -102,10 +102,11 @@ beforeAll(async () => {
   }
   browser = l.browser;
   tmp = await tempDir('byol-e2e-map-');
-  mkdirSync(path.join(tmp.dir, 'home'));
-  const images = path.join(tmp.dir, 'images');
+  // Under the (temp) home, as a user's folder would be: the header shows it as ~/Pictures/….
+  const images = path.join(tmp.dir, 'home', 'Pictures', 'cifar-3-classes');
+  mkdirSync(images, { recursive: true });
   for (const f of FOLDERS) await cp(path.join(CIFAR_DIR, f), path.join(images, f), { recursive: true });
-  const project = path.join(tmp.dir, 'project');
+  const project = path.join(tmp.dir, 'home', 'Pictures', 'cifar-3-classes.byol');
   const ing = await runCli(['ingest', images, '--project', project, '--json'], env());
   expect(ing.code, ing.stderr).toBe(0);
 

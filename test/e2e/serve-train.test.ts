@@ -38,17 +38,17 @@ async function fill(page: Page, testId: string, value: string): Promise<void> {
 describe.skipIf(missing !== null)('training from the browser (serve mode)', () => {
   beforeAll(async () => {
     tmp = await tempDir('byol-e2e-train-');
-    const folder = path.join(tmp.dir, 'images');
+    // Under the (temp) home, as a user's folder would be: the header shows it as ~/Pictures/….
+    const home = path.join(tmp.dir, 'home');
+    const folder = path.join(home, 'Pictures', 'cifar-sample');
     for (const cls of CLASSES) {
       await mkdir(path.join(folder, cls), { recursive: true });
       const names = (await readdir(path.join(CIFAR_DIR, cls))).sort().slice(0, PER_CLASS);
       await Promise.all(names.map((n) => copyFile(path.join(CIFAR_DIR, cls, n), path.join(folder, cls, n))));
     }
-    const project = path.join(tmp.dir, 'project');
+    const project = path.join(home, 'Pictures', 'cifar-sample.byol');
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'ingest', folder, '--project', project], { cwd: REPO_ROOT, timeout: 120_000 });
     await mkdir(RESULTS, { recursive: true });
-    const home = path.join(tmp.dir, 'home');
-    await mkdir(home, { recursive: true });
     serve = await startServe(project, { HOME: home, BYOL_DATA_DIR: path.join(home, 'data') });
     url = serve.url;
     browser = await chromium.launch({
