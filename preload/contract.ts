@@ -31,8 +31,32 @@ export const ImageItem = z.object({
   mtimeMs: z.number(),
   hash: z.string(),
   duplicateGroup: z.number().int().nullable(),
+  /** The image's class (a human or an accepted label), null when it has none. */
+  label: z.string().nullable(),
 });
 export type ImageItem = z.infer<typeof ImageItem>;
+
+/** Narrows the Images grid; every field that is set must hold. */
+export const ImageFilter = z
+  .object({
+    /** Case-insensitive substring of the relative path. */
+    text: z.string().max(500).optional(),
+    /** A parent folder, as the map's legend names it ('(root)' for files at the top). */
+    folder: z.string().max(4096).optional(),
+    /** A class name, or null for images without a label. */
+    label: z.string().max(500).nullable().optional(),
+    duplicates: z.boolean().optional(),
+  })
+  .strict();
+export type ImageFilter = z.infer<typeof ImageFilter>;
+
+export const ImageFacets = z.object({
+  folders: z.array(z.object({ name: z.string(), count: z.number().int() })),
+  labels: z.array(z.object({ name: z.string(), color: z.string(), count: z.number().int() })),
+  unlabelled: z.number().int(),
+  duplicates: z.number().int(),
+});
+export type ImageFacets = z.infer<typeof ImageFacets>;
 
 export const SkippedItem = z.object({ path: z.string(), reason: z.string() });
 export type SkippedItem = z.infer<typeof SkippedItem>;
@@ -197,7 +221,9 @@ export const requests = {
     params: Empty,
     result: z.object({ jobs: z.array(z.object({ jobId: z.string(), kind: JobKind, startedAt: z.number() })) }),
   },
-  'images.page': { params: Page, result: z.object({ total: z.number().int(), items: z.array(ImageItem) }) },
+  'images.page': { params: Page.extend({ filter: ImageFilter.optional() }), result: z.object({ total: z.number().int(), items: z.array(ImageItem) }) },
+  /** What the grid's filters offer: folders, classes, and how many images each holds. */
+  'images.facets': { params: Empty, result: ImageFacets },
   'images.skipped': { params: Page, result: z.object({ total: z.number().int(), items: z.array(SkippedItem) }) },
   /** Browse the Node side's folders (serve mode cannot receive a dropped folder's path). */
   'fs.list': {

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ImageItem, SkippedItem } from '../../preload/contract';
+import type { ImageFacets, ImageFilter, ImageItem, SkippedItem } from '../../preload/contract';
 import { UserError } from '../api/errors';
-import { queryNumber, queryRows, queryValue } from './read';
+import { queryNumber, queryRows, queryValue, type Params } from './read';
 
 export interface ImageRow {
   relPath: string;
@@ -125,18 +125,72 @@ const GROUPS = `groups AS (
   GROUP BY hash HAVING count(*) > 1)`;
 
 const ITEM_COLUMNS = `i.id, i.rel_path AS path, i.width, i.height, i.bytes, i.mtime_ms AS "mtimeMs", i.hash,
-  g.grp AS "duplicateGroup"`;
+  g.grp AS "duplicateGroup", l.label`;
+const ITEM_FROM = 'images i LEFT JOIN groups g ON g.hash = i.hash LEFT JOIN labels l ON l.image_id = i.id';
 
-export async function pageImages(conn: DuckDBConnection, offset: number, limit: number): Promise<{ total: number; items: ImageItem[] }> {
-  const total = await queryNumber(conn, 'SELECT count(*) FROM images WHERE NOT removed');
+/** The parent folder of rel_path, as folderOf() in map-data.ts names it ('(root)' at the top). */
+const FOLDER = `CASE WHEN strpos(i.rel_path, '/') = 0 THEN '(root)'
+  ELSE left(i.rel_path, length(i.rel_path) - strpos(reverse(i.rel_path), '/')) END`;
+
+/** LIKE's wildcards and its escape character, taken literally. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The WHERE clause of a filter over ITEM_FROM, with its parameters numbered from $1. */
+function filterWhere(f: ImageFilter | undefined): { where: string; params: Params } {
+  const terms = ['NOT i.removed'];
+  const params: Params = [];
+  const text = f?.text?.trim();
+  if (text) {
+    params.push(`%${likeLiteral(text)}%`);
+    terms.push(`i.rel_path ILIKE $${params.length} ESCAPE '\\'`);
+  }
+  if (f?.folder !== undefined) {
+    params.push(f.folder);
+    terms.push(`${FOLDER} = $${params.length}`);
+  }
+  if (f?.label === null) terms.push('l.label IS NULL');
+  else if (f?.label !== undefined) {
+    params.push(f.label);
+    terms.push(`l.label = $${params.length}`);
+  }
+  if (f?.duplicates) terms.push('g.grp IS NOT NULL');
+  return { where: terms.join(' AND '), params };
+}
+
+/** A page of the (filtered) images in path order, and how many match in all. */
+export async function pageImages(conn: DuckDBConnection, offset: number, limit: number, filter?: ImageFilter): Promise<{ total: number; items: ImageItem[] }> {
+  const { where, params } = filterWhere(filter);
+  const n = params.length;
+  const total = await queryNumber(conn, `WITH ${GROUPS} SELECT count(*) FROM ${ITEM_FROM} WHERE ${where}`, params);
   const items = await queryRows<ImageItem>(
     conn,
     `WITH ${GROUPS}
-     SELECT ${ITEM_COLUMNS} FROM images i LEFT JOIN groups g ON g.hash = i.hash
-     WHERE NOT i.removed ORDER BY i.rel_path LIMIT $1::BIGINT OFFSET $2::BIGINT`,
-    [limit, offset],
+     SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM}
+     WHERE ${where} ORDER BY i.rel_path LIMIT $${n + 1}::BIGINT OFFSET $${n + 2}::BIGINT`,
+    [...params, limit, offset],
   );
   return { total, items };
+}
+
+/** The grid filters' choices: every folder and class with its image count. */
+export async function imageFacets(conn: DuckDBConnection): Promise<ImageFacets> {
+  const folders = await queryRows<{ name: string; count: number }>(
+    conn,
+    `SELECT ${FOLDER} AS name, count(*) AS count FROM images i WHERE NOT i.removed GROUP BY name ORDER BY name`,
+  );
+  const labels = await queryRows<{ name: string; color: string; count: number }>(
+    conn,
+    `SELECT k.name, k.color, count(i.id) AS count FROM label_classes k
+     LEFT JOIN labels l ON l.label = k.name LEFT JOIN images i ON i.id = l.image_id AND NOT i.removed
+     GROUP BY k.id, k.name, k.color ORDER BY k.id`,
+  );
+  const [row] = await queryRows<{ unlabelled: number; duplicates: number }>(
+    conn,
+    `WITH ${GROUPS}
+     SELECT count(*) FILTER (WHERE l.label IS NULL) AS unlabelled, count(*) FILTER (WHERE g.grp IS NOT NULL) AS duplicates
+     FROM ${ITEM_FROM} WHERE NOT i.removed`,
+  );
+  return { folders, labels, unlabelled: row?.unlabelled ?? 0, duplicates: row?.duplicates ?? 0 };
 }
 
 /** A non-removed image, or null (removed images are no longer part of the project's view). */
@@ -144,7 +198,7 @@ export async function imageById(conn: DuckDBConnection, id: number): Promise<Ima
   const rows = await queryRows<ImageItem>(
     conn,
     `WITH ${GROUPS}
-     SELECT ${ITEM_COLUMNS} FROM images i LEFT JOIN groups g ON g.hash = i.hash
+     SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM}
      WHERE NOT i.removed AND i.id = $1`,
     [id],
   );

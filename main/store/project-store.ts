@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageItem, ProjectInfo, SkippedItem } from '../../preload/contract';
+import type { ImageFacets, ImageFilter, ImageItem, ProjectInfo, SkippedItem } from '../../preload/contract';
 import { UserError } from '../api/errors';
 import { Db } from './db';
 import { makeDirs } from './make-dirs';
@@ -123,8 +123,12 @@ export class ProjectStore {
     return this.db.write((c) => img.replaceSkipped(c, items));
   }
 
-  pageImages(offset: number, limit: number): Promise<{ total: number; items: ImageItem[] }> {
-    return this.db.read((c) => img.pageImages(c, offset, limit));
+  pageImages(offset: number, limit: number, filter?: ImageFilter): Promise<{ total: number; items: ImageItem[] }> {
+    return this.db.read((c) => img.pageImages(c, offset, limit, filter));
+  }
+
+  imageFacets(): Promise<ImageFacets> {
+    return this.db.read((c) => img.imageFacets(c));
   }
 
   pageSkipped(offset: number, limit: number): Promise<{ total: number; items: SkippedItem[] }> {

@@ -24,6 +24,13 @@ const SECTIONS: [string, Row[]][] = [
     ],
   ],
   [
+    'Images tab',
+    [
+      [['/'], 'Search the image paths'],
+      [['Esc'], 'Clear the search'],
+    ],
+  ],
+  [
     'Train tab',
     [
       [['S'], 'Start training'],

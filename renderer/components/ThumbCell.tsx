@@ -46,7 +46,7 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
   const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
   const style = { transform: `translate(${left}px, ${top}px)`, width: size, height: size };
   if (!item) return <div className="cell placeholder" style={style} aria-hidden="true" />;
-  const title = `${item.path}\n${item.width} × ${item.height} px · ${formatBytes(item.bytes)}`;
+  const title = `${item.path}\n${item.width} × ${item.height} px · ${formatBytes(item.bytes)}${item.label === null ? '' : `\nlabel: ${item.label}`}`;
   return (
     <button
       className={`cell ${state}`}
@@ -65,6 +65,7 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
         <ThumbImage src={api.thumbUrl(item.id, size > LARGE_FROM ? 'large' : 'small')} onLoad={() => setState('loaded')} onError={() => setState('failed')} />
       )}
       {item.duplicateGroup !== null && <span className="dup-badge" title="Has a duplicate in this folder">dup</span>}
+      {item.label !== null && size >= 72 && <span className="label-badge" data-testid="cell-label">{item.label}</span>}
     </button>
   );
 });

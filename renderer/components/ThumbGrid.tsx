@@ -32,7 +32,13 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
     imagePages.reset();
   }, [imagesVersion]);
 
-  const total = imagePages.total ?? projectTotal;
+  const total = imagePages.total ?? (imagePages.filtered ? 0 : projectTotal);
+  // A new filter shows a new list: start it at the top.
+  const filterVersion = imagePages.filterVersion;
+  useEffect(() => {
+    if (ref.current) ref.current.scrollTop = 0;
+    setScrollTop(0);
+  }, [filterVersion]);
   const inner = Math.max(0, width - 2 * PAD);
   const cols = Math.max(1, Math.floor((inner + GAP) / (cellSize + GAP)));
   const cell = cols > 0 ? Math.floor((inner - (cols - 1) * GAP) / cols) : cellSize;

@@ -1,10 +1,12 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, useSyncExternalStore } from 'react';
 import type { ImageItem, ProjectInfo } from '../../preload/contract';
 import { Icon } from '../components/Icon';
+import { clearImageFilter, ImageFilterBar } from '../components/ImageFilterBar';
 import { SkippedPanel } from '../components/SkippedPanel';
 import { ThumbGrid } from '../components/ThumbGrid';
 import { formatBytes } from '../format';
 import { useApp } from '../state/app-store';
+import { imagePages } from '../state/image-pages';
 
 const SIZE_KEY = 'byol.gridCell';
 
@@ -19,11 +21,20 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
   const [hover, setHover] = useState<ImageItem | null>(null);
   const [cell, setCell] = useState(initialCell);
   const onOpen = useCallback((item: ImageItem) => useApp.setState({ preview: item }), []);
+  useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
+  const noMatch = imagePages.filtered && imagePages.total === 0;
 
   return (
     <section className="images-tab">
+      {project.images > 0 && <ImageFilterBar projectDir={project.dir} projectTotal={project.images} />}
       <div className="project-body">
-        {project.images === 0 ? (
+        {noMatch ? (
+          <div className="grid-empty" data-testid="filter-empty">
+            <Icon name="search" size={40} />
+            <p>No images match these filters.</p>
+            <button type="button" className="btn" onClick={clearImageFilter}>Show all images</button>
+          </div>
+        ) : project.images === 0 ? (
           <div className="grid-empty">
             <Icon name="image" size={40} />
             <p>No images in this project yet.</p>

@@ -1,4 +1,4 @@
-import type { ImageItem } from '../../preload/contract';
+import type { ImageFilter, ImageItem } from '../../preload/contract';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { showToast } from './app-store';
@@ -20,6 +20,12 @@ export class ImagePages {
   private generation = 0;
   private version = 0;
   total: number | null = null;
+  /** The grid's filter; empty shows every image. */
+  filter: ImageFilter = {};
+  /** The project the filter was set in: another project starts unfiltered. */
+  filterDir: string | null = null;
+  /** Counts filter changes, so the grid can go back to the top of the new result. */
+  filterVersion = 0;
 
   subscribe = (l: () => void): (() => void) => {
     this.listeners.add(l);
@@ -32,6 +38,20 @@ export class ImagePages {
     return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
   }
 
+  /** Whether any filter narrows the images (an unknown total then means "not counted yet", not "all"). */
+  get filtered(): boolean {
+    const f = this.filter;
+    return !!f.text?.trim() || f.folder !== undefined || f.label !== undefined || !!f.duplicates;
+  }
+
+  /** Shows only the images matching `filter`; the first page is asked for at once, for the count. */
+  setFilter(filter: ImageFilter, dir: string | null = this.filterDir): void {
+    this.filter = filter;
+    this.filterDir = dir;
+    this.filterVersion++;
+    this.reset();
+  }
+
   reset(): void {
     this.generation++;
     this.pages = new Map();
@@ -39,6 +59,8 @@ export class ImagePages {
     this.failed = new Set();
     this.total = null;
     this.changed();
+    // A filtered grid shows no rows until it knows how many match, so it cannot ask for them itself.
+    if (this.filtered) this.ensure(0, 0);
   }
 
   /** Makes sure the pages covering [first, last] are loaded or on their way. */
@@ -59,7 +81,7 @@ export class ImagePages {
     const gen = this.generation;
     this.inflight.add(p);
     try {
-      const r = await api.call('images.page', { offset: p * PAGE_SIZE, limit: PAGE_SIZE });
+      const r = await api.call('images.page', { offset: p * PAGE_SIZE, limit: PAGE_SIZE, ...(this.filtered ? { filter: this.filter } : {}) });
       if (gen !== this.generation) return;
       this.pages.set(p, r.items);
       this.total = r.total;

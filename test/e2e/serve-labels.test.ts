@@ -328,4 +328,51 @@ describe('labelling on the Map tab (serve mode)', () => {
     await page.getByRole('button', { name: 'Show the sidebar' }).click();
     await page.getByTestId('labels-panel').waitFor();
   });
+
+  it('filters the Images grid by class, no label, folder and path text; each cell shows its label', async ({ skip }) => {
+    if (!browser) return skip(skipReason);
+    const counts = await classCounts();
+    const total = sections.ids.length;
+    const labelled = Object.values(counts).reduce((s, v) => s + v, 0);
+    const count = () => page.getByTestId('filter-count').getAttribute('data-value').then(Number);
+    await page.getByTestId('tab-images').click();
+    await page.getByTestId('image-filters').waitFor();
+    await expect.poll(count).toBe(total);
+
+    // A class: exactly its images, each cell badged with it.
+    await expect.poll(() => page.getByTestId('filter-label').locator('option').allTextContents()).toContain(`frog (${counts.frog})`);
+    await page.getByTestId('filter-label').selectOption('frog');
+    await expect.poll(count).toBe(counts.frog);
+    await page.locator('.cell.loaded').first().waitFor();
+    const badges = await page.getByTestId('cell-label').allTextContents();
+    expect(badges.length).toBe(Math.min(counts.frog, await page.locator('.cell:not(.placeholder)').count()));
+    expect(new Set(badges)).toEqual(new Set(['frog']));
+    await page.screenshot({ path: path.join(RESULTS, 'images-filtered.png') });
+
+    // No label, then a folder on top of it.
+    await page.getByTestId('filter-label').selectOption({ index: 1 });
+    await expect.poll(count).toBe(total - labelled);
+    await page.getByTestId('filter-label').selectOption('');
+    await page.getByTestId('filter-folder').selectOption('cat');
+    await expect.poll(count).toBe(PER_CLASS);
+    await page.locator('.cell.loaded').first().hover();
+    await expect.poll(() => page.getByTestId('hover-info').textContent()).toMatch(/^cat\//);
+
+    // "/" focuses the path search; a search that contradicts the folder matches nothing.
+    await page.mouse.move(5, 5);
+    await page.locator('body').press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('filter-text');
+    await page.keyboard.type('frog/');
+    await page.getByTestId('filter-empty').waitFor();
+    await page.getByTestId('filter-empty').getByRole('button', { name: 'Show all images' }).click();
+    await expect.poll(count).toBe(total);
+    expect(await page.getByTestId('filter-text').inputValue()).toBe('');
+    expect(await page.getByTestId('filter-folder').inputValue()).toBe('');
+
+    // The search alone; Esc clears it.
+    await page.getByTestId('filter-text').fill('FROG/');
+    await expect.poll(count).toBe(PER_CLASS);
+    await page.getByTestId('filter-text').press('Escape');
+    await expect.poll(count).toBe(total);
+  });
 });

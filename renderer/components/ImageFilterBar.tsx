@@ -1,0 +1,150 @@
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { ImageFacets, ImageFilter } from '../../preload/contract';
+import { api } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { formatCount } from '../format';
+import { typingIn } from '../hooks/useShortcuts';
+import { showToast, useApp } from '../state/app-store';
+import { imagePages } from '../state/image-pages';
+import { Icon } from './Icon';
+
+/** Typing waits this long before asking the store, so each keystroke does not start a query. */
+const TEXT_DEBOUNCE_MS = 200;
+/** The label select's value for "no label" (a class may be named anything but the empty string). */
+const UNLABELLED = '\u0000none';
+
+const labelValue = (l: ImageFilter['label']): string => (l === undefined ? '' : l === null ? UNLABELLED : l);
+const labelFrom = (v: string): ImageFilter['label'] => (v === '' ? undefined : v === UNLABELLED ? null : v);
+
+/** Changes part of the grid's filter; unset fields (undefined, false) are dropped. */
+function applyFilter(patch: Partial<ImageFilter>, dir: string): void {
+  const next: ImageFilter = { ...imagePages.filter, ...patch };
+  for (const k of Object.keys(next) as (keyof ImageFilter)[]) if (next[k] === undefined || next[k] === false) delete next[k];
+  imagePages.setFilter(next, dir);
+}
+
+/** Clears every filter of the grid. */
+export function clearImageFilter(): void {
+  imagePages.setFilter({});
+}
+
+/**
+ * Narrows the Images grid: a path search (/ focuses it), a folder, a class or no label, and
+ * duplicates only. The choices come with their counts from the store; the line ends with how
+ * many images match.
+ */
+export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: string; projectTotal: number }) {
+  useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
+  const imagesVersion = useApp((s) => s.imagesVersion);
+  const [facets, setFacets] = useState<ImageFacets | null>(null);
+  const f = imagePages.filter;
+  const [text, setText] = useState(f.text ?? '');
+  const search = useRef<HTMLInputElement>(null);
+
+  // Another project starts unfiltered.
+  useEffect(() => {
+    if (imagePages.filterDir !== projectDir) {
+      if (imagePages.filtered) imagePages.setFilter({}, projectDir);
+      else imagePages.filterDir = projectDir;
+      setText('');
+    }
+  }, [projectDir]);
+
+  useEffect(() => {
+    let live = true;
+    api.call('images.facets', {}).then(
+      (r) => live && setFacets(r),
+      (err: unknown) => live && showToast('error', `Could not load the filters: ${errorMessage(err)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [imagesVersion, projectDir]);
+
+  useEffect(() => {
+    if ((imagePages.filter.text ?? '') === text) return;
+    const t = setTimeout(() => applyFilter({ text: text || undefined }, projectDir), TEXT_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [text, projectDir]);
+
+  // "/" jumps to the search box, as on most sites with a search.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target) || useApp.getState().helpOpen || useApp.getState().preview) return;
+      e.preventDefault();
+      search.current?.focus();
+      search.current?.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const update = (patch: Partial<ImageFilter>) => applyFilter(patch, projectDir);
+  // The box follows a filter cleared elsewhere (the empty grid's Clear button).
+  const filterVersion = imagePages.filterVersion;
+  useEffect(() => {
+    if (!imagePages.filtered) setText('');
+  }, [filterVersion]);
+
+  const filtered = imagePages.filtered;
+  const shown = imagePages.total;
+  return (
+    <div className="image-filters" data-testid="image-filters">
+      <label className="filter-search">
+        <Icon name="search" size={15} />
+        <input
+          ref={search}
+          type="search"
+          value={text}
+          placeholder="Search paths"
+          aria-label="Search image paths"
+          spellCheck={false}
+          data-testid="filter-text"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && text) {
+              e.preventDefault();
+              e.stopPropagation();
+              setText('');
+            } else if (e.key === 'Escape') e.currentTarget.blur();
+          }}
+        />
+        <kbd>/</kbd>
+      </label>
+      <select value={f.folder ?? ''} onChange={(e) => update({ folder: e.target.value === '' ? undefined : e.target.value })} aria-label="Folder" data-testid="filter-folder">
+        <option value="">All folders</option>
+        {facets?.folders.map((o) => (
+          <option key={o.name} value={o.name}>{`${o.name} (${formatCount(o.count)})`}</option>
+        ))}
+      </select>
+      <select value={labelValue(f.label)} onChange={(e) => update({ label: labelFrom(e.target.value) })} aria-label="Label" data-testid="filter-label">
+        <option value="">Any label</option>
+        <option value={UNLABELLED}>{`No label (${formatCount(facets?.unlabelled ?? 0)})`}</option>
+        {facets?.labels.map((o) => (
+          <option key={o.name} value={o.name}>{`${o.name} (${formatCount(o.count)})`}</option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className={`btn small toggle ${f.duplicates ? 'active' : ''}`}
+        aria-pressed={!!f.duplicates}
+        disabled={!f.duplicates && facets?.duplicates === 0}
+        title="Only images with an exact duplicate"
+        onClick={() => update({ duplicates: !f.duplicates })}
+        data-testid="filter-duplicates"
+      >
+        <Icon name="copy" size={14} />
+        Duplicates{facets ? ` (${formatCount(facets.duplicates)})` : ''}
+      </button>
+      <span className="filter-count" data-testid="filter-count" data-value={filtered ? (shown ?? '') : projectTotal}>
+        {filtered ? (shown === null ? 'Counting…' : `${formatCount(shown)} of ${formatCount(projectTotal)} images`) : `${formatCount(projectTotal)} images`}
+      </span>
+      {filtered && (
+        <button type="button" className="btn small" onClick={clearImageFilter} data-testid="filter-clear">
+          <Icon name="close" size={14} />
+          Clear
+        </button>
+      )}
+    </div>
+  );
+}
