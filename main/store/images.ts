@@ -119,6 +119,7 @@ export async function knownFiles(conn: DuckDBConnection): Promise<Map<string, Kn
 // Duplicate groups: hashes shared by more than one non-removed image, numbered 1, 2, ... in
 // the order of each group's first path, so numbers follow the paging order. An empty hash
 // means "unknown", never a duplicate.
+const DUPLICATE_HASHES = `SELECT hash FROM images WHERE NOT removed AND hash <> '' GROUP BY hash HAVING count(*) > 1`;
 const GROUPS = `groups AS (
   SELECT hash, row_number() OVER (ORDER BY min(rel_path)) AS grp
   FROM images WHERE NOT removed AND hash <> ''
@@ -135,7 +136,7 @@ const FOLDER = `CASE WHEN strpos(i.rel_path, '/') = 0 THEN '(root)'
 /** LIKE's wildcards and its escape character, taken literally. */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The WHERE clause of a filter over ITEM_FROM, with its parameters numbered from $1. */
+/** The WHERE clause of a filter over images i (and labels l when it filters by label), with its parameters numbered from $1. */
 function filterWhere(f: ImageFilter | undefined): { where: string; params: Params } {
   const terms = ['NOT i.removed'];
   const params: Params = [];
@@ -153,7 +154,7 @@ function filterWhere(f: ImageFilter | undefined): { where: string; params: Param
     params.push(f.label);
     terms.push(`l.label = $${params.length}`);
   }
-  if (f?.duplicates) terms.push('g.grp IS NOT NULL');
+  if (f?.duplicates) terms.push(`i.hash IN (${DUPLICATE_HASHES})`);
   return { where: terms.join(' AND '), params };
 }
 
@@ -161,7 +162,10 @@ function filterWhere(f: ImageFilter | undefined): { where: string; params: Param
 export async function pageImages(conn: DuckDBConnection, offset: number, limit: number, filter?: ImageFilter): Promise<{ total: number; items: ImageItem[] }> {
   const { where, params } = filterWhere(filter);
   const n = params.length;
-  const total = await queryNumber(conn, `WITH ${GROUPS} SELECT count(*) FROM ${ITEM_FROM} WHERE ${where}`, params);
+  // The count joins only what the filter reads: numbering the duplicate groups costs a window
+  // over every image, which doubled an unfiltered page's time at 1M images.
+  const countFrom = filter?.label !== undefined ? 'images i LEFT JOIN labels l ON l.image_id = i.id' : 'images i';
+  const total = await queryNumber(conn, `SELECT count(*) FROM ${countFrom} WHERE ${where}`, params);
   const items = await queryRows<ImageItem>(
     conn,
     `WITH ${GROUPS}
