@@ -222,6 +222,11 @@ export const requests = {
     result: z.object({ jobs: z.array(z.object({ jobId: z.string(), kind: JobKind, startedAt: z.number() })) }),
   },
   'images.page': { params: Page.extend({ filter: ImageFilter.optional() }), result: z.object({ total: z.number().int(), items: z.array(ImageItem) }) },
+  /** Ids of the (filtered) images in path order, from offset: a range or "select all" in the grid. */
+  'images.ids': {
+    params: z.object({ filter: ImageFilter.optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(2_000_000).default(2_000_000) }).strict(),
+    result: z.object({ ids: z.array(z.number().int()) }),
+  },
   /** What the grid's filters offer: folders, classes, and how many images each holds. */
   'images.facets': { params: Empty, result: ImageFacets },
   'images.skipped': { params: Page, result: z.object({ total: z.number().int(), items: z.array(SkippedItem) }) },

@@ -127,6 +127,10 @@ export class ProjectStore {
     return this.db.read((c) => img.pageImages(c, offset, limit, filter));
   }
 
+  imageIds(filter: ImageFilter | undefined, offset = 0, limit = Number.MAX_SAFE_INTEGER): Promise<number[]> {
+    return this.db.read((c) => img.imageIds(c, filter, offset, limit));
+  }
+
   imageFacets(): Promise<ImageFacets> {
     return this.db.read((c) => img.imageFacets(c));
   }

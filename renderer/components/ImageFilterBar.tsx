@@ -5,7 +5,9 @@ import { errorMessage } from '../api/errors';
 import { formatCount } from '../format';
 import { typingIn } from '../hooks/useShortcuts';
 import { showToast, useApp } from '../state/app-store';
+import { clearGridSelection } from '../state/grid-selection';
 import { imagePages } from '../state/image-pages';
+import { useLabels } from '../state/labels-store';
 import { Icon } from './Icon';
 
 /** Typing waits this long before asking the store, so each keystroke does not start a query. */
@@ -20,11 +22,14 @@ const labelFrom = (v: string): ImageFilter['label'] => (v === '' ? undefined : v
 function applyFilter(patch: Partial<ImageFilter>, dir: string): void {
   const next: ImageFilter = { ...imagePages.filter, ...patch };
   for (const k of Object.keys(next) as (keyof ImageFilter)[]) if (next[k] === undefined || next[k] === false) delete next[k];
+  // A selection made under the old filter could hold images the new one hides: start afresh.
+  clearGridSelection();
   imagePages.setFilter(next, dir);
 }
 
 /** Clears every filter of the grid. */
 export function clearImageFilter(): void {
+  clearGridSelection();
   imagePages.setFilter({});
 }
 
@@ -37,6 +42,8 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
   useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
   const imagesVersion = useApp((s) => s.imagesVersion);
   const [facets, setFacets] = useState<ImageFacets | null>(null);
+  // Class counts move with every label edit; the facets' counts follow them.
+  const classes = useLabels((s) => s.classes);
   const f = imagePages.filter;
   const [text, setText] = useState(f.text ?? '');
   const search = useRef<HTMLInputElement>(null);
@@ -59,7 +66,7 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
     return () => {
       live = false;
     };
-  }, [imagesVersion, projectDir]);
+  }, [imagesVersion, projectDir, classes]);
 
   useEffect(() => {
     if ((imagePages.filter.text ?? '') === text) return;

@@ -26,8 +26,11 @@ const SECTIONS: [string, Row[]][] = [
   [
     'Images tab',
     [
-      [['/'], 'Search the image paths'],
-      [['Esc'], 'Clear the search'],
+      [['/'], 'Search the image paths (Esc clears it)'],
+      [[MOD, 'Click'], 'Select an image (Shift+Click: a range)'],
+      [[MOD, 'A'], 'Select every image shown'],
+      [['1', '…', '9'], 'Label the selected images (0 clears)'],
+      [['Esc'], 'Clear the selection'],
     ],
   ],
   [

@@ -37,19 +37,25 @@ interface Props {
   left: number;
   top: number;
   size: number;
+  selected: boolean;
   onHover(item: ImageItem | null): void;
   onOpen(item: ImageItem): void;
+  /** Ctrl/Cmd-click, the tick, or any click while a selection exists: toggle; Shift-click: extend. */
+  onSelect(item: ImageItem, index: number, how: 'toggle' | 'extend'): void;
+  /** Whether any image is selected: a plain click then selects instead of opening. */
+  selecting: boolean;
 }
 
 /** One grid cell: a shimmering placeholder until its page arrives, then the small thumbnail. */
-export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size, onHover, onOpen }: Props) {
+export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size, selected, selecting, onHover, onOpen, onSelect }: Props) {
   const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
   const style = { transform: `translate(${left}px, ${top}px)`, width: size, height: size };
   if (!item) return <div className="cell placeholder" style={style} aria-hidden="true" />;
   const title = `${item.path}\n${item.width} × ${item.height} px · ${formatBytes(item.bytes)}${item.label === null ? '' : `\nlabel: ${item.label}`}`;
   return (
     <button
-      className={`cell ${state}`}
+      className={`cell ${state}${selected ? ' selected' : ''}`}
+      aria-pressed={selecting ? selected : undefined}
       style={style}
       title={title}
       aria-label={`${splitPath(item.path).name}, ${item.width} by ${item.height}`}
@@ -57,7 +63,11 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
       onMouseEnter={() => onHover(item)}
       onMouseLeave={() => onHover(null)}
       onFocus={() => onHover(item)}
-      onClick={() => onOpen(item)}
+      onClick={(e) => {
+        if (e.shiftKey) onSelect(item, index, 'extend');
+        else if (e.ctrlKey || e.metaKey || selecting) onSelect(item, index, 'toggle');
+        else onOpen(item);
+      }}
     >
       {state === 'failed' ? (
         <span className="cell-failed">no thumbnail</span>
@@ -65,6 +75,18 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
         <ThumbImage src={api.thumbUrl(item.id, size > LARGE_FROM ? 'large' : 'small')} onLoad={() => setState('loaded')} onError={() => setState('failed')} />
       )}
       {item.duplicateGroup !== null && <span className="dup-badge" title="Has a duplicate in this folder">dup</span>}
+      {/* Not a nested button (invalid inside one): the cell's own keys and Ctrl+A cover the keyboard. */}
+      <span
+        className="cell-tick"
+        aria-hidden="true"
+        data-testid="cell-tick"
+        onClick={(e) => {
+          e.stopPropagation();
+          onSelect(item, index, e.shiftKey ? 'extend' : 'toggle');
+        }}
+      >
+        <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round"><path d="M5 12.5l4.5 4.5L19 7.5" /></svg>
+      </span>
       {item.label !== null && size >= 72 && <span className="label-badge" data-testid="cell-label">{item.label}</span>}
     </button>
   );

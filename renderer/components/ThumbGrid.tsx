@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import type { ImageItem } from '../../preload/contract';
 import { useElementSize } from '../hooks/useElementSize';
 import { useApp } from '../state/app-store';
+import { extendGridSelection, toggleGridImage, useGridSelection } from '../state/grid-selection';
 import { imagePages, PAGE_SIZE } from '../state/image-pages';
 import { ThumbCell } from './ThumbCell';
 
@@ -9,6 +10,11 @@ const PAD = 20;
 const GAP = 8;
 /** Rows rendered beyond the viewport on each side, so fast scrolls rarely show blanks. */
 const OVERSCAN_ROWS = 3;
+
+const onSelect = (item: ImageItem, index: number, how: 'toggle' | 'extend') => {
+  if (how === 'extend') void extendGridSelection(index);
+  else toggleGridImage(item.id, index);
+};
 
 interface Props {
   total: number;
@@ -27,6 +33,8 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
   const [scrollTop, setScrollTop] = useState(0);
   const imagesVersion = useApp((s) => s.imagesVersion);
   useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
+  const selection = useGridSelection((s) => s.ids);
+  const selecting = selection.size > 0;
 
   useEffect(() => {
     imagePages.reset();
@@ -90,12 +98,17 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
       const c = i % cols;
       const item = imagePages.get(i);
       // Keyed by id too, so a cell never keeps the loaded/failed state of a previous image.
-      out.push(<ThumbCell key={`${i}:${item?.id ?? ''}`} index={i} item={item} left={PAD + c * (cell + GAP)} top={PAD + r * rowH} size={cell} onHover={onHover} onOpen={onOpen} />);
+      out.push(
+        <ThumbCell
+          key={`${i}:${item?.id ?? ''}`} index={i} item={item} left={PAD + c * (cell + GAP)} top={PAD + r * rowH} size={cell}
+          selected={!!item && selection.has(item.id)} selecting={selecting} onHover={onHover} onOpen={onOpen} onSelect={onSelect}
+        />,
+      );
     }
     return out;
     // imagePages.getVersion() changes whenever a page lands; it is read here on purpose.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [first, last, cols, cell, rowH, onHover, onOpen, imagePages.getVersion()]);
+  }, [first, last, cols, cell, rowH, onHover, onOpen, selection, selecting, imagePages.getVersion()]);
 
   return (
     <div ref={ref} className="grid-scroll" onScroll={onScroll} onMouseLeave={() => onHover(null)} data-testid="thumb-grid" data-rendered={last - first + 1} data-total={total}>

@@ -2,6 +2,8 @@ import { useCallback, useState, useSyncExternalStore } from 'react';
 import type { ImageItem, ProjectInfo } from '../../preload/contract';
 import { Icon } from '../components/Icon';
 import { clearImageFilter, ImageFilterBar } from '../components/ImageFilterBar';
+import { GridSelectionBar } from '../components/GridSelectionBar';
+import { useGridLabelling } from '../labels/useGridLabelling';
 import { SkippedPanel } from '../components/SkippedPanel';
 import { ThumbGrid } from '../components/ThumbGrid';
 import { formatBytes } from '../format';
@@ -22,11 +24,13 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
   const [cell, setCell] = useState(initialCell);
   const onOpen = useCallback((item: ImageItem) => useApp.setState({ preview: item }), []);
   useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
+  useGridLabelling(project.dir);
   const noMatch = imagePages.filtered && imagePages.total === 0;
 
   return (
     <section className="images-tab">
       {project.images > 0 && <ImageFilterBar projectDir={project.dir} projectTotal={project.images} />}
+      <GridSelectionBar />
       <div className="project-body">
         {noMatch ? (
           <div className="grid-empty" data-testid="filter-empty">
@@ -55,7 +59,7 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
               </span>
             </>
           ) : (
-            <span className="muted">Hover a thumbnail for its path and size · click to enlarge</span>
+            <span className="muted">Hover a thumbnail for its path and size · click to enlarge · Ctrl-click or Shift-click to select, then 1–9 to label</span>
           )}
         </span>
         <label className="zoom">

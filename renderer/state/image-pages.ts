@@ -52,6 +52,15 @@ export class ImagePages {
     this.reset();
   }
 
+  /** Reloads the pages in memory (labels changed), keeping them on screen until the new ones land. */
+  refresh(): void {
+    this.generation++;
+    this.inflight = new Set();
+    this.failed = new Set();
+    for (const p of [...this.pages.keys()]) void this.load(p);
+    if (this.pages.size === 0) this.reset();
+  }
+
   reset(): void {
     this.generation++;
     this.pages = new Map();

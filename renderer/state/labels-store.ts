@@ -62,12 +62,12 @@ export async function refreshLabels(withMap = true): Promise<void> {
 }
 
 /** Runs one labelling edit, then refreshes counts and the map; errors become toasts. */
-async function edit<T>(work: () => Promise<T>, status?: (r: T) => string | null): Promise<T | null> {
+async function edit<T>(work: () => Promise<T>, status?: (r: T) => string | null, withMap = true): Promise<T | null> {
   try {
     const r = await work();
     const s = status?.(r);
     if (s !== undefined) set({ status: s });
-    await refreshLabels();
+    await refreshLabels(withMap);
     return r;
   } catch (e) {
     fail(e);
@@ -102,32 +102,52 @@ function selectedIds(): number[] {
   return Array.from(maskToIndices(selection), (i) => data.sections.ids[i]);
 }
 
-/** Keys 1–9: label the selection with class `n` (1-based, in list order); null clears. */
+/** Keys 1–9 on the map: label the selection with class `n` (1-based, in list order); null clears. */
 export async function assignSelection(n: number | null): Promise<void> {
   const ids = selectedIds();
   if (ids.length === 0) return void showToast('info', 'Select some points first (lasso with L, box with B), then press 1–9.');
-  const k = n === null ? null : get().classes[n - 1];
-  if (k === undefined) {
-    return void showToast('info', get().classes.length === 0 ? 'Create a label class first (Labels panel).' : `There is no class ${n}; there are ${get().classes.length}.`);
-  }
+  if (!classForKey(n)) return;
   // Labels are invisible while the map is coloured by folder or cluster: show what changes.
   const mode = useMap.getState().colorMode;
   if (mode === 'folder' || mode === 'cluster' || mode === 'none') setColorMode('label');
-  await edit(
+  await assignIds(ids, n);
+}
+
+/** The class key `n` stands for ({ k: null } for "clear"); undefined, with a toast saying why, when there is none. */
+function classForKey(n: number | null): { k: LabelClassRow | null } | undefined {
+  if (n === null) return { k: null };
+  const k = get().classes[n - 1];
+  if (k) return { k };
+  showToast('info', get().classes.length === 0 ? 'Create a label class first (Labels panel).' : `There is no class ${n}; there are ${get().classes.length}.`);
+  return undefined;
+}
+
+/** Labels the images with class `n` (1-based, in list order); null clears. One undoable step. */
+export async function assignIds(ids: number[], n: number | null, withMap = true): Promise<boolean> {
+  const found = classForKey(n);
+  if (!found) return false;
+  const { k } = found;
+  const r = await edit(
     () => api.call('label.assign', { ids, classId: k?.id ?? null }),
     (r) => {
       const same = ids.length - r.changed > 0 ? ` (${ids.length - r.changed} already were)` : '';
       return k ? `Labelled ${ids.length} image(s) "${k.name}"${same}` : `Cleared ${r.changed} label(s)`;
     },
+    withMap,
   );
+  return r !== null;
 }
 
-export async function undoLabel(redo = false): Promise<void> {
+export async function undoLabel(redo = false, withMap = true): Promise<boolean> {
   const h = get().history;
-  if (h && !(redo ? h.canRedo : h.canUndo)) return void showToast('info', redo ? 'Nothing to redo.' : 'Nothing to undo.');
+  if (h && !(redo ? h.canRedo : h.canUndo)) {
+    showToast('info', redo ? 'Nothing to redo.' : 'Nothing to undo.');
+    return false;
+  }
   const say = (r: Result<'label.undo'>) => (r.op ? `${redo ? 'Redid' : 'Undid'}: ${r.op.description}` : redo ? 'Nothing to redo.' : 'Nothing to undo.');
-  const r = await edit(() => api.call(redo ? 'label.redo' : 'label.undo', {}), say);
+  const r = await edit(() => api.call(redo ? 'label.redo' : 'label.undo', {}), say, withMap);
   if (r) showToast('info', say(r), 3000);
+  return r !== null;
 }
 
 export async function runPropagation(method: PropagateMethod): Promise<void> {

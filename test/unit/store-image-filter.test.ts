@@ -70,6 +70,14 @@ describe('image filters', () => {
     expect(await paths({ text: 'cat' }, 3, 1)).toEqual({ total: 5, paths: ['cats/kittens/c.png'] });
   });
 
+  it('lists the ids of a filter in path order, from an offset', async () => {
+    for (const filter of [{}, { text: 'cat' }, { label: null }, { folder: 'cats', duplicates: true }] as ImageFilter[]) {
+      const page = await store.pageImages(0, 100, filter);
+      expect(await store.imageIds(filter)).toEqual(page.items.map((i) => i.id));
+      expect(await store.imageIds(filter, 1, 2)).toEqual(page.items.slice(1, 3).map((i) => i.id));
+    }
+  });
+
   it('facets count folders, classes (without removed images), unlabelled images and duplicates', async () => {
     expect(await store.imageFacets()).toEqual({
       folders: [{ name: '(root)', count: 1 }, { name: 'cats', count: 3 }, { name: 'cats/kittens', count: 1 }, { name: 'dogs', count: 2 }],
