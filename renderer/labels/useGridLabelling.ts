@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { showToast, useApp } from '../state/app-store';
-import { clearGridSelection, selectAllGridImages, useGridSelection } from '../state/grid-selection';
+import { clearGridSelection, keepGridSelectionFor, selectAllGridImages, useGridSelection } from '../state/grid-selection';
 import { imagePages } from '../state/image-pages';
 import { assignIds, openLabels, undoLabel } from '../state/labels-store';
 import { labelKeyAction } from './label-keys';
@@ -13,7 +13,11 @@ const labelsChanged = () => imagePages.refresh();
 export async function labelGridSelection(n: number | null): Promise<void> {
   const ids = [...useGridSelection.getState().ids];
   if (ids.length === 0) return void showToast('info', 'Select images first: Ctrl-click or Shift-click them, or Ctrl+A for all shown. Then press 1–9.');
-  if (await assignIds(ids, n, false)) labelsChanged();
+  if (!(await assignIds(ids, n, false))) return;
+  labelsChanged();
+  // Under a label filter the labelled images leave the view; a selection still holding them
+  // would have the next key label images the user cannot see.
+  if (imagePages.filter.label !== undefined) clearGridSelection();
 }
 
 /**
@@ -24,7 +28,7 @@ export async function labelGridSelection(n: number | null): Promise<void> {
 export function useGridLabelling(dir: string): void {
   useEffect(() => {
     openLabels(dir);
-    clearGridSelection();
+    keepGridSelectionFor(dir);
   }, [dir]);
 
   useEffect(() => {

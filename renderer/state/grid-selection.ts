@@ -19,6 +19,14 @@ export const useGridSelection = create<GridSelection>(() => ({ ids: new Set(), a
 const set = useGridSelection.setState;
 const get = useGridSelection.getState;
 
+let selectionDir: string | null = null;
+
+/** The selection survives a trip to another tab, but not a change of project. */
+export function keepGridSelectionFor(dir: string): void {
+  if (selectionDir !== dir) clearGridSelection();
+  selectionDir = dir;
+}
+
 export function clearGridSelection(): void {
   if (get().ids.size > 0 || get().anchor !== null) set((s) => ({ ids: new Set(), anchor: null, seq: s.seq + 1 }));
 }

@@ -334,7 +334,8 @@ describe('labelling on the Map tab (serve mode)', () => {
     const counts = await classCounts();
     const total = sections.ids.length;
     const labelled = Object.values(counts).reduce((s, v) => s + v, 0);
-    const count = () => page.getByTestId('filter-count').getAttribute('data-value').then(Number);
+    // NaN while the grid is still counting ('' in the attribute).
+    const count = () => page.getByTestId('filter-count').getAttribute('data-value').then((v) => (v ? Number(v) : NaN));
     await page.getByTestId('tab-images').click();
     await page.getByTestId('image-filters').waitFor();
     await expect.poll(count).toBe(total);
@@ -378,7 +379,8 @@ describe('labelling on the Map tab (serve mode)', () => {
 
   it('labels from the grid: Ctrl+A under a filter, a new class in one go, undo, then a Ctrl/Shift-click range and a key', async ({ skip }) => {
     if (!browser) return skip(skipReason);
-    const count = () => page.getByTestId('filter-count').getAttribute('data-value').then(Number);
+    // NaN while the grid is still counting ('' in the attribute).
+    const count = () => page.getByTestId('filter-count').getAttribute('data-value').then((v) => (v ? Number(v) : NaN));
     const selected = async () => ((await page.getByTestId('grid-selection').count()) ? Number(await page.getByTestId('grid-selection').getAttribute('data-count')) : 0);
     await page.getByTestId('filter-folder').selectOption('horse');
     await expect.poll(count).toBe(PER_CLASS);
@@ -420,6 +422,19 @@ describe('labelling on the Map tab (serve mode)', () => {
     await expect.poll(selected).toBe(4);
     expect(await page.getByTestId('preview').count()).toBe(0);
     await page.getByTestId('grid-select-none').click();
+    await expect.poll(selected).toBe(0);
+
+    // Under "No label", labelled images leave the view, and the selection is cleared with them.
+    await page.getByTestId('filter-label').selectOption({ index: 1 });
+    await expect.poll(count).toBeLessThan(PER_CLASS);
+    const unlabelled = await count();
+    expect(unlabelled).toBeGreaterThanOrEqual(2);
+    await page.locator('.cell.loaded').first().waitFor();
+    await cells.nth(0).click({ modifiers: ['Control'] });
+    await cells.nth(1).click({ modifiers: ['Control'] });
+    await expect.poll(selected).toBe(2);
+    await page.keyboard.press(String(n));
+    await expect.poll(count).toBe(unlabelled - 2);
     await expect.poll(selected).toBe(0);
     await page.getByTestId('filter-clear').click();
     await expect.poll(count).toBe(sections.ids.length);
