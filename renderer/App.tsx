@@ -39,7 +39,7 @@ export function App() {
       <ConnectionBanner />
       {!ready ? <div className="loading-screen" aria-busy="true" /> : screen === 'ingest' ? <IngestScreen /> : screen === 'project' && project ? <ProjectView project={project} /> : <Welcome />}
       {pickerOpen && <FolderPicker />}
-      {preview && <PreviewModal item={preview} onClose={() => useApp.setState({ preview: null })} />}
+      {preview && <PreviewModal item={preview} onClose={() => useApp.setState({ preview: null, previewIndex: null })} />}
       {helpOpen && <ShortcutsHelp />}
       <Toasts />
     </div>

@@ -1,21 +1,101 @@
+import { useEffect, useSyncExternalStore } from 'react';
 import type { ImageItem } from '../../preload/contract';
 import { api } from '../api/client';
-import { formatBytes, splitPath } from '../format';
+import { formatBytes, formatCount, splitPath } from '../format';
+import { labelKeyAction } from '../labels/label-keys';
+import { useApp } from '../state/app-store';
+import { imagePages } from '../state/image-pages';
+import { assignIds, undoLabel, useLabels } from '../state/labels-store';
 import { Modal } from './Modal';
 
 /** Small originals (CIFAR is 32 px) are scaled up by a whole factor and drawn pixelated, so
  *  the preview shows the real pixels rather than a blur. */
 const PREVIEW_PX = 384;
 
-/** The large thumbnail of one image with its file details. */
-export function PreviewModal({ item, onClose }: { item: ImageItem; onClose(): void }) {
+/** Shows grid image `index` (clamped to the list), loading its page if needed. */
+function showIndex(index: number): void {
+  const total = imagePages.total;
+  if (total === null || total === 0) return void useApp.setState({ preview: null, previewIndex: null });
+  const i = Math.min(Math.max(0, index), total - 1);
+  imagePages.ensure(Math.max(0, i - 1), Math.min(total - 1, i + 1));
+  const item = imagePages.get(i);
+  useApp.setState(item ? { previewIndex: i, preview: item } : { previewIndex: i });
+}
+
+/** Labels the image shown with class `n` (null clears), then moves on to the next one. */
+async function labelShown(item: ImageItem, index: number, n: number | null): Promise<void> {
+  if (!(await assignIds([item.id], n, false))) return;
+  // Under a label filter the image leaves the list and the next one takes its place.
+  const next = imagePages.filter.label !== undefined ? index : index + 1;
+  imagePages.refresh();
+  showIndex(next);
+}
+
+/**
+ * The large thumbnail of one image with its file details. Opened from the grid, ← and → browse
+ * the grid's images (with its filters) and 1–9 label the image shown and move to the next.
+ */
+export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClose(): void }) {
+  useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
+  const index = useApp((s) => s.previewIndex);
+  const classes = useLabels((s) => s.classes);
+  // The grid's copy is the fresh one (its label changes as the user labels).
+  const item = (index !== null ? imagePages.get(index) : undefined) ?? opened;
+  const total = imagePages.total;
+
+  useEffect(() => {
+    if (index === null) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || useApp.getState().helpOpen) return;
+      if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+        e.preventDefault();
+        showIndex(index + (e.key === 'ArrowLeft' ? -1 : 1));
+        return;
+      }
+      const a = e.repeat ? null : labelKeyAction(e);
+      if (!a) return;
+      e.preventDefault();
+      if (a.kind === 'assign') void labelShown(item, index, a.n);
+      else if (a.kind === 'clear') void labelShown(item, index, null);
+      else void undoLabel(a.kind === 'redo', false).then((ok) => ok && imagePages.refresh());
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [index, item]);
+
   const { dir, name } = splitPath(item.path);
   const longest = Math.max(item.width, item.height, 1);
   const scale = longest < PREVIEW_PX / 2 ? Math.floor(PREVIEW_PX / longest) : 1;
+  const labelClass = classes.find((k) => k.name === item.label);
+  const browsing = index !== null && total !== null;
+  const footer = browsing ? (
+    <div className="preview-foot">
+      <button type="button" className="btn small" onClick={() => showIndex(index - 1)} disabled={index === 0} data-testid="preview-prev" title="Previous image (←)">
+        ←
+      </button>
+      <span className="preview-pos" data-testid="preview-pos">
+        {formatCount(index + 1)} of {formatCount(total)}
+      </span>
+      <button type="button" className="btn small" onClick={() => showIndex(index + 1)} disabled={index >= total - 1} data-testid="preview-next" title="Next image (→)">
+        →
+      </button>
+      <span className="preview-hint muted">
+        {classes.length > 0 ? (
+          <>
+            <kbd>1</kbd>–<kbd>{Math.min(9, classes.length)}</kbd> label and go to the next · <kbd>0</kbd> clear
+          </>
+        ) : (
+          'Create classes on the Map tab or by selecting images, then label here with 1–9'
+        )}
+      </span>
+    </div>
+  ) : undefined;
+
   return (
-    <Modal title={name} onClose={onClose} className="preview" testId="preview">
+    <Modal title={name} onClose={onClose} className="preview" testId="preview" footer={footer}>
       <div className="preview-img">
         <img
+          key={item.id}
           src={api.thumbUrl(item.id, 'large')}
           alt={name}
           className={scale > 1 ? 'pixelated' : undefined}
@@ -23,6 +103,17 @@ export function PreviewModal({ item, onClose }: { item: ImageItem; onClose(): vo
         />
       </div>
       <dl className="preview-meta">
+        <dt>Label</dt>
+        <dd data-testid="preview-label">
+          {item.label === null ? (
+            <span className="muted">none</span>
+          ) : (
+            <>
+              {labelClass && <span className="swatch" style={{ background: labelClass.color }} />}
+              {item.label}
+            </>
+          )}
+        </dd>
         <dt>Folder</dt>
         <dd title={dir}>{dir}</dd>
         <dt>Size</dt>

@@ -39,7 +39,7 @@ interface Props {
   size: number;
   selected: boolean;
   onHover(item: ImageItem | null): void;
-  onOpen(item: ImageItem): void;
+  onOpen(item: ImageItem, index: number): void;
   /** Ctrl/Cmd-click, the tick, or any click while a selection exists: toggle; Shift-click: extend. */
   onSelect(item: ImageItem, index: number, how: 'toggle' | 'extend'): void;
   /** Whether any image is selected: a plain click then selects instead of opening. */
@@ -66,7 +66,7 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
       onClick={(e) => {
         if (e.shiftKey) onSelect(item, index, 'extend');
         else if (e.ctrlKey || e.metaKey || selecting) onSelect(item, index, 'toggle');
-        else onOpen(item);
+        else onOpen(item, index);
       }}
     >
       {state === 'failed' ? (

@@ -20,7 +20,7 @@ interface Props {
   total: number;
   cellSize: number;
   onHover(item: ImageItem | null): void;
-  onOpen(item: ImageItem): void;
+  onOpen(item: ImageItem, index: number): void;
 }
 
 /**

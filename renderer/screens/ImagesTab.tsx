@@ -22,7 +22,7 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
   const skippedOpen = useApp((s) => s.skippedOpen);
   const [hover, setHover] = useState<ImageItem | null>(null);
   const [cell, setCell] = useState(initialCell);
-  const onOpen = useCallback((item: ImageItem) => useApp.setState({ preview: item }), []);
+  const onOpen = useCallback((item: ImageItem, index: number) => useApp.setState({ preview: item, previewIndex: index }), []);
   useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
   useGridLabelling(project.dir);
   const noMatch = imagePages.filtered && imagePages.total === 0;

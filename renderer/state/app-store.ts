@@ -36,6 +36,8 @@ export interface AppState {
   tab: ProjectTab;
   /** The image shown large, if any. */
   preview: ImageItem | null;
+  /** Its place in the Images grid (with the filters), so ← and → can browse; null from elsewhere. */
+  previewIndex: number | null;
   /** Bumped whenever the project's images may have changed, so the grid refetches. */
   imagesVersion: number;
   /** Browser drops cannot give a folder's path; shown as a hint on the welcome screen. */
@@ -56,6 +58,7 @@ export const useApp = create<AppState>(() => ({
   skippedOpen: false,
   tab: 'images',
   preview: null,
+  previewIndex: null,
   imagesVersion: 0,
   dropHint: null,
 }));
@@ -83,7 +86,7 @@ export function dismissToast(id: number): void {
 export function closeTopOverlay(): boolean {
   const s = useApp.getState();
   if (s.helpOpen) useApp.setState({ helpOpen: false });
-  else if (s.preview) useApp.setState({ preview: null });
+  else if (s.preview) useApp.setState({ preview: null, previewIndex: null });
   else if (s.pickerOpen) useApp.setState({ pickerOpen: false, dropHint: null });
   else if (s.skippedOpen && s.tab === 'images') useApp.setState({ skippedOpen: false });
   else return false;

@@ -162,11 +162,21 @@ describe.skipIf(missing !== null)('serve mode in a real browser', () => {
     await updateReadmePicture(await shot(page, 'grid'), 'grid.png');
 
     // A click shows the large thumbnail; Esc closes it.
+    const opened = Number(await page.locator('.cell.loaded').nth(3).getAttribute('data-index'));
     await page.locator('.cell.loaded').nth(3).click();
     const preview = page.getByTestId('preview');
     await preview.waitFor();
     await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-testid=preview] img')?.naturalWidth ?? 0) > 0);
     await shot(page, 'preview');
+    // ← and → browse the grid's images in order.
+    const title = () => preview.locator('h2').textContent();
+    expect(await page.getByTestId('preview-pos').textContent()).toBe(`${opened + 1} of ${images}`);
+    const fourth = await title();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByTestId('preview-pos').textContent()).toBe(`${opened + 2} of ${images}`);
+    expect(await title()).not.toBe(fourth);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(title).toBe(fourth);
     await page.keyboard.press('Escape');
     await preview.waitFor({ state: 'detached' });
 

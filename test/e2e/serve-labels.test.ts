@@ -438,5 +438,25 @@ describe('labelling on the Map tab (serve mode)', () => {
     await expect.poll(selected).toBe(0);
     await page.getByTestId('filter-clear').click();
     await expect.poll(count).toBe(sections.ids.length);
+
+    // In the preview, a class key labels the image shown and moves on to the next one.
+    await page.getByTestId('filter-folder').selectOption('ship');
+    await expect.poll(count).toBe(PER_CLASS);
+    await page.locator('button.cell[data-index="0"]').click();
+    const preview = page.getByTestId('preview');
+    await preview.waitFor();
+    expect(await page.getByTestId('preview-pos').textContent()).toBe(`1 of ${PER_CLASS}`);
+    const shipsBefore = (await classCounts())['horse from grid'];
+    await page.keyboard.press(String(n));
+    await expect.poll(() => page.getByTestId('preview-pos').textContent()).toBe(`2 of ${PER_CLASS}`);
+    await expect.poll(async () => (await classCounts())['horse from grid']).toBe(shipsBefore + 1);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.getByTestId('preview-label').textContent()).toBe('horse from grid');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await classCounts())['horse from grid']).toBe(shipsBefore);
+    await expect.poll(() => page.getByTestId('preview-label').textContent()).not.toBe('horse from grid');
+    await page.keyboard.press('Escape');
+    await preview.waitFor({ state: 'detached' });
+    await page.getByTestId('filter-clear').click();
   });
 });
