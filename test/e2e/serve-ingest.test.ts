@@ -33,7 +33,8 @@ async function visibleThumbsLoaded(page: Page): Promise<void> {
 
 async function shot(page: Page, name: string): Promise<string> {
   const file = path.join(RESULTS, `${name}.png`);
-  await page.screenshot({ path: file });
+  // Finished, not mid-way through a dialog's fade-in.
+  await page.screenshot({ path: file, animations: 'disabled' });
   return file;
 }
 
