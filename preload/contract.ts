@@ -3,6 +3,7 @@
 // validates every request with these schemas before using it.
 import { z } from 'zod';
 import { labelRequests } from './contract-labels';
+import { BACKEND_CHOICES, COLOR_JITTERS, ENCODER_PRESETS, OPTIMIZERS } from './train-options';
 
 const Id = z.number().int().nonnegative();
 const Path = z.string().min(1).max(4096);
@@ -82,15 +83,15 @@ export type IngestSummary = z.infer<typeof IngestSummary>;
 
 // Training (issue 3). The Node side validates the overrides again with the full
 // TrainConfigSchema; this schema only bounds what may be sent.
-export const TrainBackendChoice = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+export const TrainBackendChoice = z.enum(BACKEND_CHOICES);
 export const TrainConfigOverrides = z
   .object({
-    preset: z.enum(['small', 'resnet18']),
+    preset: z.enum(ENCODER_PRESETS),
     imageSize: z.number().int().min(16).max(512),
     batchSize: z.number().int().min(2).max(8192),
     epochs: z.number().int().positive(),
     minutes: z.number().positive().nullable(),
-    optimizer: z.enum(['lars', 'sgd', 'adam']),
+    optimizer: z.enum(OPTIMIZERS),
     lr: z.number().positive().nullable(),
     weightDecay: z.number().min(0).nullable(),
     tauBase: z.number().min(0).max(1).nullable(),
@@ -100,7 +101,7 @@ export const TrainConfigOverrides = z
     /** Epochs between live map updates during training; 0 = off. */
     liveMapEvery: z.number().int().min(0).max(100_000),
     /** The paper's colour jitter, or a light one for short CPU runs. */
-    colorJitter: z.enum(['paper', 'light']),
+    colorJitter: z.enum(COLOR_JITTERS),
   })
   .partial()
   .strict();

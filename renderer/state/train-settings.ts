@@ -1,12 +1,14 @@
 /**
- * The training form's settings, its presets and their persistence. The renderer may not import
- * from main/, so the presets mirror main/engine/recipe/config.ts TRAIN_PRESETS by value.
+ * The training form's settings, its presets and their persistence. The choices and presets
+ * are the engine's own (preload/train-options.ts); this adds the form's defaults and storage.
  */
+import { BACKEND_CHOICES, COLOR_JITTERS, ENCODER_PRESETS, OPTIMIZERS as ENGINE_OPTIMIZERS, TRAIN_PRESETS } from '../../preload/train-options';
 
-export const ENCODERS = ['small', 'resnet18'] as const;
-export const OPTIMIZERS = ['adam', 'lars', 'sgd'] as const;
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export const COLOR_JITTERS = ['paper', 'light'] as const;
+export const ENCODERS = ENCODER_PRESETS;
+/** Adam first: it is what the CPU preset uses, and what most users know. */
+export const OPTIMIZERS = ['adam', 'lars', 'sgd'] as const satisfies readonly (typeof ENGINE_OPTIMIZERS)[number][];
+export const BACKENDS = BACKEND_CHOICES;
+export { COLOR_JITTERS };
 
 export interface TrainSettings {
   /** Which named preset the form started from; 'custom' once a field was edited. */
@@ -35,20 +37,13 @@ export interface SettingsPreset {
   settings: Omit<TrainSettings, 'presetId'>;
 }
 
-export const PRESETS: readonly SettingsPreset[] = [
-  {
-    id: 'quick-cpu',
-    label: 'Quick CPU',
-    description: 'Small CNN at 32 px, batch 64, Adam at 1e-3, light colour jitter, 10-minute budget: a usable map on any laptop.',
-    settings: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: 1e-3, seed: 0, backend: 'auto', liveMapEvery: 5, colorJitter: 'light' },
-  },
-  {
-    id: 'gpu-resnet18',
-    label: 'GPU ResNet-18',
-    description: 'ResNet-18 at 96 px, batch 256, LARS, 200 epochs, blur on: the paper recipe at small scale.',
-    settings: { preset: 'resnet18', imageSize: 96, batchSize: 256, epochs: 200, minutes: null, optimizer: 'lars', lr: null, seed: 0, backend: 'tensorflow-gpu', liveMapEvery: 10, colorJitter: 'paper' },
-  },
-];
+/** The engine's presets as complete form settings: what a preset leaves unset is the engine's default. */
+export const PRESETS: readonly SettingsPreset[] = TRAIN_PRESETS.map(({ id, label, description, overrides: o }) => ({
+  id,
+  label,
+  description,
+  settings: { ...o, minutes: o.minutes ?? null, lr: o.lr ?? null, seed: 0, colorJitter: o.colorJitter ?? 'paper' },
+}));
 
 export const DEFAULT_SETTINGS: TrainSettings = { presetId: PRESETS[0].id, ...PRESETS[0].settings };
 

@@ -4,6 +4,7 @@
  * blur and solarize probabilities, which is what makes the two views asymmetric.
  */
 import { z } from 'zod';
+import { COLOR_JITTERS } from '../../../preload/train-options';
 
 /** Per-view schema; `blurProb` / `solarizeProb` defaults differ between the views. */
 function viewSchema(defaults: { blurProb: number; solarizeProb: number }) {
@@ -72,7 +73,7 @@ export type AugmentConfig = z.infer<typeof AugmentConfigSchema>;
  */
 export const LIGHT_COLOR_JITTER = { brightness: 0.2, contrast: 0.2, saturation: 0.1, hue: 0.05, grayscaleProb: 0.05 } as const;
 
-export const COLOR_JITTER_MODES = ['paper', 'light'] as const;
+export const COLOR_JITTER_MODES = COLOR_JITTERS;
 export type ColorJitterMode = (typeof COLOR_JITTER_MODES)[number];
 
 /** The augmentation with the colour strengths of `mode` in both views. */

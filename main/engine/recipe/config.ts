@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AugmentConfigSchema, blurEnabled, COLOR_JITTER_MODES, withColorJitter } from './augment-config';
 import { defaultBaseLr, defaultWeightDecay, pickTauBase, warmupSteps } from './schedule';
+import { BACKEND_CHOICES, ENCODER_PRESETS, OPTIMIZERS, TRAIN_PRESETS, type TrainPreset } from '../../../preload/train-options';
 
 const headSchema = z.object({
   hidden: z.number().int().positive().nullable().default(null),
@@ -14,7 +15,7 @@ const headSchema = z.object({
 
 export const TrainConfigSchema = z.object({
   /** Encoder preset: a small CNN for CPU runs, or ResNet-18. */
-  preset: z.enum(['small', 'resnet18']).default('small'),
+  preset: z.enum(ENCODER_PRESETS).default('small'),
   imageSize: z.number().int().min(16).max(512).default(32),
   /** The pixel cache stores images at round(cacheScale · imageSize) so crops have room. */
   cacheScale: z.number().min(1).max(2).default(1.25),
@@ -22,7 +23,7 @@ export const TrainConfigSchema = z.object({
   epochs: z.number().int().positive().default(100),
   /** Optional wall-clock budget; training stops at whichever of epochs/minutes comes first. */
   minutes: z.number().positive().nullable().default(null),
-  optimizer: z.enum(['lars', 'sgd', 'adam']).default('lars'),
+  optimizer: z.enum(OPTIMIZERS).default('lars'),
   /** Base LR; null → 0.2·B/256 (LARS), 0.05·B/256 (SGD), 3e-4 (Adam). */
   lr: z.number().positive().nullable().default(null),
   /** null → 1.5e-6 (LARS), 1e-4 (SGD), 0 (Adam). */
@@ -38,7 +39,7 @@ export const TrainConfigSchema = z.object({
   /** 'light' replaces both views' colour strengths with LIGHT_COLOR_JITTER (short CPU runs). */
   colorJitter: z.enum(COLOR_JITTER_MODES).default('paper'),
   seed: z.number().int().default(0),
-  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  backend: z.enum(BACKEND_CHOICES).default('auto'),
   /** Projector / predictor MLP sizes; null → 4096/256 at imageSize ≥ 96, 1024/256 below. */
   projector: headSchema.prefault({}),
   predictor: headSchema.prefault({}),
@@ -130,31 +131,7 @@ export function resolveTrainConfig(cfg: TrainConfig, o: { datasetSize: number; t
   };
 }
 
-export interface TrainPreset {
-  id: 'quick-cpu' | 'gpu-resnet18';
-  label: string;
-  description: string;
-  overrides: TrainConfigInput;
-}
-
-/** Named starting points for the UI; users edit any field afterwards. */
-export const TRAIN_PRESETS: readonly TrainPreset[] = [
-  {
-    id: 'quick-cpu',
-    label: 'Quick CPU',
-    description: 'Small CNN at 32 px, batch 64, Adam at 1e-3, light colour jitter, 10-minute budget: a usable map on any laptop.',
-    // Adam at 1e-3 and small batches: the most optimizer steps a CPU budget buys. The paper's
-    // LARS (trust 1e-3, LR 0.2·B/256) moves weights ~1e-4 of their norm per step, too little
-    // for a few hundred steps.
-    overrides: { preset: 'small', imageSize: 32, batchSize: 64, epochs: 30, minutes: 10, optimizer: 'adam', lr: 1e-3, colorJitter: 'light', backend: 'auto', liveMapEvery: 5 },
-  },
-  {
-    id: 'gpu-resnet18',
-    label: 'GPU ResNet-18',
-    description: 'ResNet-18 at 96 px, batch 256, LARS, 200 epochs, blur on: the paper recipe at small scale.',
-    overrides: { preset: 'resnet18', imageSize: 96, batchSize: 256, epochs: 200, optimizer: 'lars', backend: 'tensorflow-gpu', liveMapEvery: 10 },
-  },
-];
+export { TRAIN_PRESETS, type TrainPreset };
 
 export function presetConfig(id: TrainPreset['id']): TrainConfig {
   const p = TRAIN_PRESETS.find((x) => x.id === id);
