@@ -228,6 +228,8 @@ export const requests = {
     params: z.object({ filter: ImageFilter.optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(2_000_000).default(2_000_000) }).strict(),
     result: z.object({ ids: z.array(z.number().int()) }),
   },
+  /** These images in the order given (the grid showing a map selection); removed ones are left out. */
+  'images.byIds': { params: z.object({ ids: z.array(Id).max(5000) }).strict(), result: z.object({ items: z.array(ImageItem) }) },
   /** What the grid's filters offer: folders, classes, and how many images each holds. */
   'images.facets': { params: Empty, result: ImageFacets },
   'images.skipped': { params: Page, result: z.object({ total: z.number().int(), items: z.array(SkippedItem) }) },

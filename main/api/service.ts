@@ -127,6 +127,7 @@ export class AppService {
       'job.list': async () => ({ jobs: this.jobs.list() }),
       'images.page': async ({ offset, limit, filter }) => this.requireStore().pageImages(offset, limit, filter),
       'images.facets': async () => this.requireStore().imageFacets(),
+      'images.byIds': async ({ ids }) => ({ items: await this.requireStore().imagesByIds(ids) }),
       'images.ids': async ({ filter, offset, limit }) => ({ ids: await this.requireStore().imageIds(filter, offset, limit) }),
       'images.skipped': async ({ offset, limit }) => this.requireStore().pageSkipped(offset, limit),
       'fs.list': async ({ dir }) => listFolder(dir === undefined ? homedir() : expandHome(dir)),

@@ -57,7 +57,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let port = 0;
   const thumbIndex = new ThumbIndex();
   const learnHashes = (method: string, result: unknown, store: object): void => {
-    if (method === 'images.page') thumbIndex.learn(store, (result as { items: { id: number; hash: string }[] }).items);
+    if (method === 'images.page' || method === 'images.byIds') thumbIndex.learn(store, (result as { items: { id: number; hash: string }[] }).items);
   };
 
   const authorized = (rawPath: string, query: URLSearchParams): boolean => {

@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { ImageFacets, ImageFilter, ImageItem, SkippedItem } from '../../preload/contract';
 import { UserError } from '../api/errors';
 import { queryNumber, queryRows, queryValue, type Params } from './read';
@@ -209,6 +209,20 @@ export async function imageFacets(conn: DuckDBConnection): Promise<ImageFacets> 
      FROM ${ITEM_FROM} WHERE NOT i.removed`,
   );
   return { folders, labels, unlabelled: row?.unlabelled ?? 0, duplicates: row?.duplicates ?? 0 };
+}
+
+/** The images with these ids, in the order given; removed and unknown ids are left out. */
+export async function imagesByIds(conn: DuckDBConnection, ids: readonly number[]): Promise<ImageItem[]> {
+  if (ids.length === 0) return [];
+  return queryRows<ImageItem>(
+    conn,
+    `WITH ${GROUPS},
+       want AS (SELECT unnest(l) AS id, generate_subscripts(l, 1) AS k FROM (SELECT $1::INTEGER[] AS l))
+     SELECT ${ITEM_COLUMNS} FROM want w JOIN images i ON i.id = w.id
+       LEFT JOIN groups g ON g.hash = i.hash LEFT JOIN labels l ON l.image_id = i.id
+     WHERE NOT i.removed ORDER BY w.k`,
+    [listValue([...ids])],
+  );
 }
 
 /** A non-removed image, or null (removed images are no longer part of the project's view). */

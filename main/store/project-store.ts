@@ -131,6 +131,10 @@ export class ProjectStore {
     return this.db.read((c) => img.imageIds(c, filter, offset, limit));
   }
 
+  imagesByIds(ids: readonly number[]): Promise<ImageItem[]> {
+    return this.db.read((c) => img.imagesByIds(c, ids));
+  }
+
   imageFacets(): Promise<ImageFacets> {
     return this.db.read((c) => img.imageFacets(c));
   }

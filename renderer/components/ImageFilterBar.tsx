@@ -143,6 +143,15 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
         <Icon name="copy" size={14} />
         Duplicates{facets ? ` (${formatCount(facets.duplicates)})` : ''}
       </button>
+      {imagePages.idList && (
+        <span className="filter-chip" data-testid="filter-ids" title="The images selected on the map; any filter replaces them">
+          <Icon name="cube" size={14} />
+          Map selection
+          <button type="button" onClick={clearImageFilter} aria-label="Show all images">
+            <Icon name="close" size={12} />
+          </button>
+        </span>
+      )}
       <span className="filter-count" data-testid="filter-count" data-value={filtered ? (shown ?? '') : projectTotal}>
         {filtered ? (shown === null ? 'Counting…' : `${formatCount(shown)} of ${formatCount(projectTotal)} images`) : `${formatCount(projectTotal)} images`}
       </span>

@@ -13,6 +13,8 @@ import { presizeMapCanvas } from '../map/gl-context';
 import { MapView, type MapHandle } from '../map/MapView';
 import { maskToIndices } from '../map/state-flags';
 import { useApp } from '../state/app-store';
+import { clearGridSelection } from '../state/grid-selection';
+import { imagePages } from '../state/image-pages';
 import { inspect, openMap, select, setCamera, setColorMode, toggleHidden, useMap } from '../state/map-store';
 import '../styles/map-screen.css';
 import { MapSidebar, type SidebarContext } from './MapSidebar';
@@ -181,6 +183,12 @@ export function MapScreen() {
           data={data} selection={m.selection} onOpen={goTo}
           onFly={() => void handle.current?.flyToSelection()}
           onClear={() => select(new Int32Array(0), 'replace')}
+          onShowInGrid={() => {
+            const ids = Array.from(maskToIndices(m.selection!), (i) => data.sections.ids[i]);
+            clearGridSelection();
+            imagePages.showIds(ids, useApp.getState().project?.dir ?? null);
+            useApp.setState({ tab: 'images' });
+          }}
         />
       )}
     </section>

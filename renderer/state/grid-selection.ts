@@ -44,7 +44,11 @@ async function addFromStore(offset: number, limit?: number): Promise<void> {
   const seq = get().seq + 1;
   set({ seq });
   try {
-    const r = await api.call('images.ids', { offset, ...(limit ? { limit } : {}), ...(imagePages.filtered ? { filter: imagePages.filter } : {}) });
+    // A grid showing a given list (the map's selection) selects from that list.
+    const list = imagePages.idList;
+    const r = list
+      ? { ids: list.slice(offset, limit ? offset + limit : undefined) }
+      : await api.call('images.ids', { offset, ...(limit ? { limit } : {}), ...(imagePages.filtered ? { filter: imagePages.filter } : {}) });
     if (get().seq !== seq) return;
     const ids = new Set(get().ids);
     for (const id of r.ids) ids.add(id);

@@ -26,6 +26,8 @@ export class ImagePages {
   filterDir: string | null = null;
   /** Counts filter changes, so the grid can go back to the top of the new result. */
   filterVersion = 0;
+  /** Set when the grid shows a given list of images (the map's selection) instead of a filter. */
+  idList: readonly number[] | null = null;
 
   subscribe = (l: () => void): (() => void) => {
     this.listeners.add(l);
@@ -41,12 +43,22 @@ export class ImagePages {
   /** Whether any filter narrows the images (an unknown total then means "not counted yet", not "all"). */
   get filtered(): boolean {
     const f = this.filter;
-    return !!f.text?.trim() || f.folder !== undefined || f.label !== undefined || !!f.duplicates;
+    return this.idList !== null || !!f.text?.trim() || f.folder !== undefined || f.label !== undefined || !!f.duplicates;
+  }
+
+  /** Shows exactly these images, in this order (a filter set later replaces them). */
+  showIds(ids: readonly number[], dir: string | null = this.filterDir): void {
+    this.filter = {};
+    this.idList = ids;
+    this.filterDir = dir;
+    this.filterVersion++;
+    this.reset();
   }
 
   /** Shows only the images matching `filter`; the first page is asked for at once, for the count. */
   setFilter(filter: ImageFilter, dir: string | null = this.filterDir): void {
     this.filter = filter;
+    this.idList = null;
     this.filterDir = dir;
     this.filterVersion++;
     this.reset();
@@ -66,7 +78,7 @@ export class ImagePages {
     this.pages = new Map();
     this.inflight = new Set();
     this.failed = new Set();
-    this.total = null;
+    this.total = this.idList ? this.idList.length : null;
     this.changed();
     // A filtered grid shows no rows until it knows how many match, so it cannot ask for them itself.
     if (this.filtered) this.ensure(0, 0);
@@ -90,7 +102,10 @@ export class ImagePages {
     const gen = this.generation;
     this.inflight.add(p);
     try {
-      const r = await api.call('images.page', { offset: p * PAGE_SIZE, limit: PAGE_SIZE, ...(this.filtered ? { filter: this.filter } : {}) });
+      const ids = this.idList;
+      const r = ids
+        ? { items: (await api.call('images.byIds', { ids: ids.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE) })).items, total: ids.length }
+        : await api.call('images.page', { offset: p * PAGE_SIZE, limit: PAGE_SIZE, ...(this.filtered ? { filter: this.filter } : {}) });
       if (gen !== this.generation) return;
       this.pages.set(p, r.items);
       this.total = r.total;

@@ -397,7 +397,7 @@ describe('labelling on the Map tab (serve mode)', () => {
     await page.getByTestId('grid-new-class').press('Enter');
     await expect.poll(async () => (await classCounts())['horse from grid'], { timeout: 10_000 }).toBe(PER_CLASS);
     await expect.poll(() => page.getByTestId('cell-label').allTextContents()).toEqual(Array(PER_CLASS).fill('horse from grid'));
-    await page.screenshot({ path: path.join(RESULTS, 'images-selection.png') });
+    await page.screenshot({ path: path.join(RESULTS, 'images-selection.png'), animations: 'disabled' });
     await page.getByTestId('thumb-grid').click({ position: { x: 6, y: 6 } });
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await classCounts())['horse from grid'], { timeout: 10_000 }).toBe(0);
@@ -458,5 +458,26 @@ describe('labelling on the Map tab (serve mode)', () => {
     await page.keyboard.press('Escape');
     await preview.waitFor({ state: 'detached' });
     await page.getByTestId('filter-clear').click();
+  });
+
+  it('shows a map selection in the grid, where Ctrl+A selects exactly it', async ({ skip }) => {
+    if (!browser) return skip(skipReason);
+    await page.getByTestId('tab-map').click();
+    await waitForMapFrame(page);
+    const ids = await selectFolder('deer');
+    await page.getByTestId('selection-grid').click();
+    await page.getByTestId('filter-ids').waitFor();
+    await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe(String(ids.length));
+    await page.locator('button.cell[data-index="0"]').hover();
+    await expect.poll(() => page.getByTestId('hover-info').textContent()).toMatch(/^deer\//);
+    await page.getByTestId('thumb-grid').click({ position: { x: 6, y: 6 } });
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.getByTestId('grid-selection').getAttribute('data-count')).toBe(String(ids.length));
+    expect(await page.locator('.cell.selected').count()).toBe(ids.length);
+    await page.screenshot({ path: path.join(RESULTS, 'images-map-selection.png'), animations: 'disabled' });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('filter-ids').getByRole('button', { name: 'Show all images' }).click();
+    await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe(String(sections.ids.length));
+    expect(await page.getByTestId('filter-ids').count()).toBe(0);
   });
 });

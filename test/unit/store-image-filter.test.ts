@@ -78,6 +78,13 @@ describe('image filters', () => {
     }
   });
 
+  it('gives images by id in the order asked, without removed or unknown ids', async () => {
+    const ids = Object.fromEntries([...(await store.knownFiles())].map(([p, f]) => [p, f.id]));
+    const items = await store.imagesByIds([ids['dogs/d.png'], 99_999, ids['top.png'], ids['dogs/gone.png'], ids['cats/a.png']]);
+    expect(items.map((i) => [i.path, i.label, i.duplicateGroup !== null])).toEqual([['dogs/d.png', 'dog', true], ['top.png', null, false], ['cats/a.png', 'cat', true]]);
+    expect(await store.imagesByIds([])).toEqual([]);
+  });
+
   it('facets count folders, classes (without removed images), unlabelled images and duplicates', async () => {
     expect(await store.imageFacets()).toEqual({
       folders: [{ name: '(root)', count: 1 }, { name: 'cats', count: 3 }, { name: 'cats/kittens', count: 1 }, { name: 'dogs', count: 2 }],

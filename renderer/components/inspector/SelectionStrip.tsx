@@ -13,10 +13,12 @@ interface Props {
   onOpen(index: number): void;
   onFly(): void;
   onClear(): void;
+  /** Opens the selected images in the Images grid, to see them large and label them there. */
+  onShowInGrid(): void;
 }
 
 /** The selection count and a strip of the selected thumbnails ("+N more" past the cap). */
-export function SelectionStrip({ data, selection, onOpen, onFly, onClear }: Props) {
+export function SelectionStrip({ data, selection, onOpen, onFly, onClear, onShowInGrid }: Props) {
   const indices = useMemo(() => maskToIndices(selection), [selection]);
   if (indices.length === 0) return null;
   const shown = indices.subarray(0, SHOWN);
@@ -27,6 +29,7 @@ export function SelectionStrip({ data, selection, onOpen, onFly, onClear }: Prop
           {formatCount(indices.length)} selected
         </strong>
         <button type="button" className="btn small" onClick={onFly} title="Fly to the selection (F)">Fly to</button>
+        <button type="button" className="btn small" onClick={onShowInGrid} title="See the selected images in the Images grid" data-testid="selection-grid">Show in grid</button>
         <button type="button" className="btn small" onClick={onClear} title="Clear the selection (Esc)">Clear</button>
       </div>
       <div className="selection-thumbs">
