@@ -87,6 +87,15 @@ export const labelRequests = {
   },
   /** Job; summary { classes, cvAccuracy, trainedOn, includeAccepted, embeddingRun, dim }. */
   'classifier.train': { params: z.object({ includeAccepted: z.boolean().default(false) }).strict(), result: Job },
+  /** The project's trained few-shot head, if any; `current` is false once newer embeddings exist. */
+  'classifier.status': {
+    params: z.object({}).strict(),
+    result: z.object({
+      trained: z
+        .object({ classes: z.array(z.string()), cvAccuracy: z.number(), trainedOn: z.number().int(), includeAccepted: z.boolean(), embeddingRun: z.string(), current: z.boolean() })
+        .nullable(),
+    }),
+  },
   /** Job; summary { outDir, files, classes, cvAccuracy }. */
   'classifier.export': { params: z.object({ outDir: Path }).strict(), result: Job },
 } as const;

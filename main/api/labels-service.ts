@@ -6,7 +6,7 @@
 import type { labelRequests } from '../../preload/contract-labels';
 import type { ProjectStore } from '../store/project-store';
 import * as analysis from './analysis-jobs';
-import { exportProjectClassifier, trainClassifier } from './classifier';
+import { exportProjectClassifier, loadHead, trainClassifier } from './classifier';
 import type { Handlers } from './dispatch';
 import { UserError } from './errors';
 import type { JobKind } from '../../preload/contract';
@@ -56,6 +56,13 @@ export function makeLabelHandlers(requireStore: () => ProjectStore, jobs: JobRun
       return { marked: ids.length };
     },
     outliers: async ({ k, limit }) => analysis.outliers(requireStore(), k, limit),
+    'classifier.status': async () => {
+      const store = requireStore();
+      const h = await loadHead(store);
+      if (!h) return { trained: null };
+      const { classes, cvAccuracy, trainedOn, includeAccepted, embeddingRun } = h;
+      return { trained: { classes, cvAccuracy, trainedOn, includeAccepted, embeddingRun, current: embeddingRun === (await store.latestEmbeddingRunId()) } };
+    },
     'classifier.train': async ({ includeAccepted }) => job('classifier', 'Classifier training', (s, ctx) => trainClassifier(s, includeAccepted, ctx.signal)),
     'classifier.export': async ({ outDir }) => job('export', 'Classifier export', (s, ctx) => exportProjectClassifier(s, expandHome(outDir), ctx.signal)),
   };

@@ -48,6 +48,7 @@ export function ClassifierPanel({ ctx }: { ctx?: SidebarContext }) {
               <ul className="review-chips">
                 {t.classes.map((c) => <li key={c}>{c}</li>)}
               </ul>
+              {!t.current && <p className="review-hint" data-testid="classifier-stale">Trained on an earlier run's embeddings: train again to use the latest encoder.</p>}
             </div>
           )}
         </Section>

@@ -20,6 +20,13 @@ export function openReview(projectDir: string): void {
   if (get().projectDir === projectDir) return;
   set(initialReview(projectDir));
   void resumeJobs();
+  void loadClassifier(projectDir);
+}
+
+/** The head trained in an earlier session, so the Classifier tab shows its accuracy after a reload. */
+async function loadClassifier(projectDir: string): Promise<void> {
+  const r = await api.call('classifier.status', {}).catch(() => null);
+  if (r?.trained && get().projectDir === projectDir && !get().trained) set({ trained: r.trained });
 }
 
 /** A job started elsewhere (another window, the CLI of this server) still shows its progress. */

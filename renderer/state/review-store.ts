@@ -29,6 +29,8 @@ export const TrainSummary = z.object({
   cvAccuracy: z.number(),
   trainedOn: z.number(),
   includeAccepted: z.boolean(),
+  /** False when the head was trained on an older run's embeddings (read back on opening). */
+  current: z.boolean().default(true),
 });
 export type TrainSummary = z.infer<typeof TrainSummary>;
 

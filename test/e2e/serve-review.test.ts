@@ -307,5 +307,12 @@ describe('the review panels in serve mode', () => {
     for (const f of listed) expect(statSync(path.join(out, f)).size, f).toBeGreaterThan(0);
     expect(await page.getByTestId('classifier-export-error').count()).toBe(0);
     await shot('classifier');
+
+    // After a reload the tab still shows the trained head, read back from the project.
+    await openMapTab(page, serve!.url);
+    await openPanel('classifier');
+    await expect.poll(() => page.getByTestId('classifier-result').getAttribute('data-accuracy'), { timeout: 10_000 }).toBe(String(acc));
+    expect(await page.getByTestId('classifier-result').locator('.review-chips li').allTextContents()).toEqual(['cluster one', 'cluster two']);
+    expect(await page.getByTestId('classifier-stale').count()).toBe(0);
   }, 200_000);
 });

@@ -186,4 +186,24 @@ describe.skipIf(!hasCifar)('labels workflow on a real project', () => {
       store = await ProjectStore.open(dir);
     }
   }, 60_000);
+
+  it('reads the trained classifier back, and says when newer embeddings have replaced its own', async () => {
+    const dir = store.dir;
+    const status = async () => {
+      const service = new AppService({ mode: 'serve', dataRoot: path.dirname(dir), emit: () => undefined });
+      await store.close();
+      try {
+        await service.openProject(dir);
+        return ((await service.call('classifier.status', {})) as { trained: { classes: string[]; trainedOn: number; current: boolean } | null }).trained;
+      } finally {
+        await service.close();
+        store = await ProjectStore.open(dir);
+      }
+    };
+    expect(await status()).toMatchObject({ classes: CLASSES, trainedOn: 20, current: true });
+    const emb = (await store.getEmbeddings())!;
+    const run = await store.createRun({ newer: true });
+    await store.putEmbeddings(run, emb.ids, emb.dim, emb.data);
+    expect(await status()).toMatchObject({ classes: CLASSES, current: false });
+  }, 60_000);
 });
