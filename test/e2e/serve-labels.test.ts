@@ -21,6 +21,7 @@ import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
 import { pixelEmbeddings } from '../helpers/pixel-embeddings';
 import { runCli } from '../helpers/run-cli';
 import { launchWithWebGL, openMapTab, rendererStale, waitForMapFrame } from './map-harness';
+import { updateReadmePicture } from './readme-picture';
 import { startServe, type Serve } from './serve-process';
 
 const PER_CLASS = 20;
@@ -97,7 +98,8 @@ beforeAll(async () => {
   const env = { BYOL_DATA_DIR: path.join(tmp.dir, 'data'), HOME: path.join(tmp.dir, 'home') };
   mkdirSync(env.HOME);
   mkdirSync(RESULTS, { recursive: true });
-  const images = path.join(tmp.dir, 'images');
+  // Under the (temp) home, as a user's folder would be: the header shows it as ~/Pictures/….
+  const images = path.join(env.HOME, 'Pictures', 'cifar-10-classes');
   for (const cls of (await readdir(CIFAR_DIR)).sort()) {
     await mkdir(path.join(images, cls), { recursive: true });
     const names = (await readdir(path.join(CIFAR_DIR, cls))).sort().slice(0, PER_CLASS);
@@ -393,14 +395,15 @@ describe('labelling on the Map tab (serve mode)', () => {
     await page.getByTestId('thumb-grid').click({ position: { x: 6, y: 6 } });
     await page.keyboard.press('Control+a');
     await expect.poll(selected).toBe(PER_CLASS);
-    await page.getByTestId('grid-new-class').fill('horse from grid');
+    await page.getByTestId('grid-new-class').fill('horse');
     await page.getByTestId('grid-new-class').press('Enter');
-    await expect.poll(async () => (await classCounts())['horse from grid'], { timeout: 10_000 }).toBe(PER_CLASS);
-    await expect.poll(() => page.getByTestId('cell-label').allTextContents()).toEqual(Array(PER_CLASS).fill('horse from grid'));
+    await expect.poll(async () => (await classCounts())['horse'], { timeout: 10_000 }).toBe(PER_CLASS);
+    await expect.poll(() => page.getByTestId('cell-label').allTextContents()).toEqual(Array(PER_CLASS).fill('horse'));
     await page.screenshot({ path: path.join(RESULTS, 'images-selection.png'), animations: 'disabled' });
+    await updateReadmePicture(path.join(RESULTS, 'images-selection.png'), 'grid-labels.png');
     await page.getByTestId('thumb-grid').click({ position: { x: 6, y: 6 } });
     await page.keyboard.press('Control+z');
-    await expect.poll(async () => (await classCounts())['horse from grid'], { timeout: 10_000 }).toBe(0);
+    await expect.poll(async () => (await classCounts())['horse'], { timeout: 10_000 }).toBe(0);
     await expect.poll(() => page.getByTestId('cell-label').allTextContents()).toEqual(before);
     await page.keyboard.press('Escape');
     await expect.poll(selected).toBe(0);
@@ -410,13 +413,13 @@ describe('labelling on the Map tab (serve mode)', () => {
     await cells.nth(0).click({ modifiers: ['Control'] });
     await cells.nth(4).click({ modifiers: ['Shift'] });
     await expect.poll(selected).toBe(5);
-    const n = (await rpc('label.classes', {})).classes.findIndex((k) => k.name === 'horse from grid') + 1;
+    const n = (await rpc('label.classes', {})).classes.findIndex((k) => k.name === 'horse') + 1;
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThanOrEqual(9);
     await page.keyboard.press(String(n));
-    await expect.poll(async () => (await classCounts())['horse from grid'], { timeout: 10_000 }).toBe(5);
+    await expect.poll(async () => (await classCounts())['horse'], { timeout: 10_000 }).toBe(5);
     const first5 = (await rpc('images.ids', { filter: { folder: 'horse' }, offset: 0, limit: 5 })).ids;
-    expect((await rpc('images.ids', { filter: { label: 'horse from grid' } })).ids.sort((a, b) => a - b)).toEqual([...first5].sort((a, b) => a - b));
+    expect((await rpc('images.ids', { filter: { label: 'horse' } })).ids.sort((a, b) => a - b)).toEqual([...first5].sort((a, b) => a - b));
     // While selecting, a plain click toggles instead of opening the preview.
     await cells.nth(2).click();
     await expect.poll(selected).toBe(4);
@@ -446,15 +449,15 @@ describe('labelling on the Map tab (serve mode)', () => {
     const preview = page.getByTestId('preview');
     await preview.waitFor();
     expect(await page.getByTestId('preview-pos').textContent()).toBe(`1 of ${PER_CLASS}`);
-    const shipsBefore = (await classCounts())['horse from grid'];
+    const shipsBefore = (await classCounts())['horse'];
     await page.keyboard.press(String(n));
     await expect.poll(() => page.getByTestId('preview-pos').textContent()).toBe(`2 of ${PER_CLASS}`);
-    await expect.poll(async () => (await classCounts())['horse from grid']).toBe(shipsBefore + 1);
+    await expect.poll(async () => (await classCounts())['horse']).toBe(shipsBefore + 1);
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => page.getByTestId('preview-label').textContent()).toBe('horse from grid');
+    await expect.poll(() => page.getByTestId('preview-label').textContent()).toBe('horse');
     await page.keyboard.press('Control+z');
-    await expect.poll(async () => (await classCounts())['horse from grid']).toBe(shipsBefore);
-    await expect.poll(() => page.getByTestId('preview-label').textContent()).not.toBe('horse from grid');
+    await expect.poll(async () => (await classCounts())['horse']).toBe(shipsBefore);
+    await expect.poll(() => page.getByTestId('preview-label').textContent()).not.toBe('horse');
     await page.keyboard.press('Escape');
     await preview.waitFor({ state: 'detached' });
     await page.getByTestId('filter-clear').click();
