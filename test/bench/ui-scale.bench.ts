@@ -3,7 +3,8 @@
  * (Performance API) while a 100k-image folder goes through every stage, each started over
  * the contract's WebSocket as the UI's buttons do, with the tab a user would watch open:
  * ingest (Images), train + embed (Train), map build (Map), labelling 10 images per class
- * (Map), propagation (Map), k-means clusters (Map), classifier training and export (Map).
+ * (Map), a whole folder labelled in the grid (filter, Ctrl+A, a key: Images), propagation
+ * (Map), k-means clusters (Map), classifier training and export (Map).
  * Target: no task over 100 ms in any window. The serve-longtasks e2e test asserts the
  * same at 500 images on every CI run; this is the 100k check.
  *
@@ -154,6 +155,21 @@ async function main(): Promise<void> {
         const c = existing.find((e) => e.name === cls) ?? ((await api.call('label.createClass', { name: cls })) as { id: number });
         await api.call('label.assign', { ids: ids.get(cls) ?? [], classId: c.id });
       }
+      return null;
+    });
+    // A whole folder labelled from the grid, as a user would: filter, Ctrl+A, the class's key.
+    await stage('grid: folder, Ctrl+A, key', 'images', async () => {
+      const k = ((await api.call('label.classes', {})) as { classes: { name: string }[] }).classes.findIndex((c) => c.name === classes[0]) + 1;
+      if (k < 1 || k > 9) throw new Error(`class ${classes[0]} has no key (${k})`);
+      await page.getByTestId('filter-folder').selectOption(classes[0]);
+      await page.waitForFunction((n) => { const v = document.querySelector('[data-testid=filter-count]')?.getAttribute('data-value'); return !!v && Number(v) < n; }, N, { timeout: 60_000 });
+      await page.getByTestId('thumb-grid').click({ position: { x: 6, y: 6 } });
+      await page.keyboard.press('Control+a');
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=grid-selection]')?.getAttribute('data-count')) > 0, null, { timeout: 60_000 });
+      await page.keyboard.press(String(k));
+      await page.waitForFunction((name) => { const l = [...document.querySelectorAll('[data-testid=cell-label]')]; return l.length > 0 && l.every((e) => e.textContent === name); }, classes[0], { timeout: 120_000 });
+      await page.keyboard.press('Escape');
+      await page.getByTestId('filter-clear').click();
       return null;
     });
     await stage('propagate', 'map', () => api.call('propagate.run', { method: 'spreading' }));
