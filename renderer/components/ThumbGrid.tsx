@@ -80,6 +80,45 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
     imagePages.ensure(first, Math.min(total - 1, last + Math.min(PAGE_SIZE / 2, last - first + 1)));
   }, [first, last, total, width, imagesVersion]);
 
+  // Keyboard: arrows, Home/End and Page Up/Down move the focus between cells (scrolling as
+  // needed); Space selects the focused image (Shift+Space: a range), Enter opens it. The cell to focus may not
+  // exist until the scroll renders it, so the focus lands after the next render.
+  const pendingFocus = useRef<number | null>(null);
+  useEffect(() => {
+    const i = pendingFocus.current;
+    if (i === null) return;
+    const b = ref.current?.querySelector<HTMLElement>(`button.cell[data-index="${i}"]`);
+    if (!b) return;
+    pendingFocus.current = null;
+    b.focus({ preventScroll: true });
+  });
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const el = ref.current;
+    const target = e.target as HTMLElement;
+    const idx = Number(target.dataset.index);
+    if (!el || !target.classList.contains('cell') || !Number.isInteger(idx) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === ' ' || e.key === 'Enter') {
+      // Enter opens the image even while selecting, where a click would toggle it.
+      e.preventDefault();
+      const item = imagePages.get(idx);
+      if (item && e.key === 'Enter') onOpen(item, idx);
+      else if (item) onSelect(item, idx, e.shiftKey ? 'extend' : 'toggle');
+      return;
+    }
+    const pageRows = Math.max(1, Math.floor(el.clientHeight / rowH));
+    const step: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -cols, ArrowDown: cols, PageUp: -cols * pageRows, PageDown: cols * pageRows };
+    const next = e.key === 'Home' ? 0 : e.key === 'End' ? total - 1 : step[e.key] === undefined ? null : idx + step[e.key];
+    if (next === null) return;
+    e.preventDefault();
+    const i = Math.min(Math.max(0, next), total - 1);
+    const top = PAD + Math.floor(i / cols) * rowH;
+    if (top < el.scrollTop) el.scrollTop = top - PAD;
+    else if (top + cell > el.scrollTop + el.clientHeight) el.scrollTop = top + cell + PAD - el.clientHeight;
+    pendingFocus.current = i;
+    setScrollTop(el.scrollTop);
+    ref.current?.querySelector<HTMLElement>(`button.cell[data-index="${i}"]`)?.focus({ preventScroll: true });
+  };
+
   // Scroll position is read once per frame; React only re-renders when the row range moves.
   const frame = useRef(0);
   const onScroll = useCallback(() => {
@@ -111,7 +150,7 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
   }, [first, last, cols, cell, rowH, onHover, onOpen, selection, selecting, imagePages.getVersion()]);
 
   return (
-    <div ref={ref} className="grid-scroll" onScroll={onScroll} onMouseLeave={() => onHover(null)} data-testid="thumb-grid" data-rendered={last - first + 1} data-total={total}>
+    <div ref={ref} className="grid-scroll" onScroll={onScroll} onKeyDown={onKeyDown} onMouseLeave={() => onHover(null)} data-testid="thumb-grid" data-rendered={last - first + 1} data-total={total}>
       <div className="grid-inner" style={{ height: rows * rowH + 2 * PAD - GAP }}>
         {cells}
       </div>

@@ -181,6 +181,30 @@ describe.skipIf(missing !== null)('serve mode in a real browser', () => {
     await page.keyboard.press('Escape');
     await preview.waitFor({ state: 'detached' });
 
+    // Keyboard: arrows move the focus between cells, Space selects, End goes to the last image.
+    const focused = () => page.evaluate(() => Number(document.activeElement?.getAttribute('data-index')));
+    await page.locator('button.cell[data-index="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(focused).toBe(1);
+    const cols = await page.evaluate(() => new Set([...document.querySelectorAll<HTMLElement>('button.cell')].map((c) => c.getBoundingClientRect().left)).size);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe(1 + cols);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByTestId('grid-selection').getAttribute('data-count')).toBe('1');
+    expect(await page.getByTestId('preview').count()).toBe(0);
+    // Enter opens the image in focus, even while selecting.
+    await page.keyboard.press('Enter');
+    await page.getByTestId('preview').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('preview').waitFor({ state: 'detached' });
+    await expect.poll(focused).toBe(1 + cols);
+    await page.keyboard.press('End');
+    await expect.poll(focused).toBe(images - 1);
+    await page.keyboard.press('Home');
+    await expect.poll(focused).toBe(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('grid-selection').count()).toBe(0);
+
     // Scrolling to the end loads the last rows' thumbnails too.
     await grid.evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await page.waitForFunction(
