@@ -87,10 +87,11 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
   }, []);
 
   const update = (patch: Partial<ImageFilter>) => applyFilter(patch, projectDir);
-  // The box follows a filter cleared elsewhere (the empty grid's Clear button).
+  // The box follows a filter changed elsewhere (the empty grid's Clear button, the map's "Show in grid").
   const filterVersion = imagePages.filterVersion;
+  // (Only ever to empty: syncing a typed text back could drop a keystroke made meanwhile.)
   useEffect(() => {
-    if (!imagePages.filtered) setText('');
+    if (!imagePages.filtered || imagePages.idList) setText('');
   }, [filterVersion]);
 
   const filtered = imagePages.filtered;

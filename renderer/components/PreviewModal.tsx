@@ -22,13 +22,22 @@ function showIndex(index: number): void {
   useApp.setState(item ? { previewIndex: i, preview: item } : { previewIndex: i });
 }
 
+/** Set while a label edit from the preview is on its way: keys wait, so a quick second key
+ *  cannot land on the image just labelled before the list has moved on. */
+let labelling = false;
+
 /** Labels the image shown with class `n` (null clears), then moves on to the next one. */
 async function labelShown(item: ImageItem, index: number, n: number | null): Promise<void> {
-  if (!(await assignIds([item.id], n, false))) return;
-  // Under a label filter the image leaves the list and the next one takes its place.
-  const next = imagePages.filter.label !== undefined ? index : index + 1;
-  imagePages.refresh();
-  showIndex(next);
+  labelling = true;
+  try {
+    if (!(await assignIds([item.id], n, false))) return;
+    // Under a label filter the image leaves the list and the next one takes its place.
+    const next = imagePages.filter.label !== undefined ? index : index + 1;
+    await imagePages.refresh();
+    showIndex(next);
+  } finally {
+    labelling = false;
+  }
 }
 
 /**
@@ -47,6 +56,7 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
     if (index === null) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || useApp.getState().helpOpen) return;
+      if (labelling) return void e.preventDefault();
       if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
         e.preventDefault();
         showIndex(index + (e.key === 'ArrowLeft' ? -1 : 1));
@@ -57,7 +67,7 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
       e.preventDefault();
       if (a.kind === 'assign') void labelShown(item, index, a.n);
       else if (a.kind === 'clear') void labelShown(item, index, null);
-      else void undoLabel(a.kind === 'redo', false).then((ok) => ok && imagePages.refresh());
+      else void undoLabel(a.kind === 'redo', false).then((ok) => ok && void imagePages.refresh());
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -7,7 +7,7 @@ import { labelKeyAction } from './label-keys';
 import { typingIn } from '../hooks/useShortcuts';
 
 /** After a label edit from the grid: the badges and the filter counts show it. */
-const labelsChanged = () => imagePages.refresh();
+const labelsChanged = () => void imagePages.refresh();
 
 /** Labels the grid's selection with class `n` (null clears). */
 export async function labelGridSelection(n: number | null): Promise<void> {

@@ -65,12 +65,12 @@ export class ImagePages {
   }
 
   /** Reloads the pages in memory (labels changed), keeping them on screen until the new ones land. */
-  refresh(): void {
+  async refresh(): Promise<void> {
     this.generation++;
     this.inflight = new Set();
     this.failed = new Set();
-    for (const p of [...this.pages.keys()]) void this.load(p);
-    if (this.pages.size === 0) this.reset();
+    if (this.pages.size === 0) return this.reset();
+    await Promise.all([...this.pages.keys()].map((p) => this.load(p)));
   }
 
   reset(): void {
