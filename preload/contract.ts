@@ -34,6 +34,9 @@ export const ImageItem = z.object({
   duplicateGroup: z.number().int().nullable(),
   /** The image's class (a human or an accepted label), null when it has none. */
   label: z.string().nullable(),
+  /** The last propagation's class for it and its confidence (0–1), null when there is none. */
+  predicted: z.string().nullable(),
+  confidence: z.number().nullable(),
 });
 export type ImageItem = z.infer<typeof ImageItem>;
 
@@ -47,6 +50,10 @@ export const ImageFilter = z
     /** A class name, or null for images without a label. */
     label: z.string().max(500).nullable().optional(),
     duplicates: z.boolean().optional(),
+    /** Unlabelled images the propagation gave this class. */
+    predicted: z.string().max(500).optional(),
+    /** Unlabelled images whose predicted class is less certain than this (0–1). */
+    maxConfidence: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type ImageFilter = z.infer<typeof ImageFilter>;
@@ -56,6 +63,8 @@ export const ImageFacets = z.object({
   labels: z.array(z.object({ name: z.string(), color: z.string(), count: z.number().int() })),
   unlabelled: z.number().int(),
   duplicates: z.number().int(),
+  /** Unlabelled images by predicted class (empty before any propagation). */
+  predicted: z.array(z.object({ name: z.string(), count: z.number().int() })),
 });
 export type ImageFacets = z.infer<typeof ImageFacets>;
 

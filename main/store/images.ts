@@ -126,8 +126,10 @@ const GROUPS = `groups AS (
   GROUP BY hash HAVING count(*) > 1)`;
 
 const ITEM_COLUMNS = `i.id, i.rel_path AS path, i.width, i.height, i.bytes, i.mtime_ms AS "mtimeMs", i.hash,
-  g.grp AS "duplicateGroup", l.label`;
-const ITEM_FROM = 'images i LEFT JOIN groups g ON g.hash = i.hash LEFT JOIN labels l ON l.image_id = i.id';
+  g.grp AS "duplicateGroup", l.label, pk.name AS predicted, p.confidence`;
+/** Predictions whose class still exists (a merged-away class drops out), as in predictions.ts. */
+const PREDICTIONS = 'LEFT JOIN predictions p ON p.image_id = i.id LEFT JOIN label_classes pk ON pk.id = p.class_id';
+const ITEM_FROM = `images i LEFT JOIN groups g ON g.hash = i.hash LEFT JOIN labels l ON l.image_id = i.id ${PREDICTIONS}`;
 
 /** The parent folder of rel_path, as folderOf() in map-data.ts names it ('(root)' at the top). */
 const FOLDER = `CASE WHEN strpos(i.rel_path, '/') = 0 THEN '(root)'
@@ -155,11 +157,23 @@ function filterWhere(f: ImageFilter | undefined): { where: string; params: Param
     terms.push(`l.label = $${params.length}`);
   }
   if (f?.duplicates) terms.push(`i.hash IN (${DUPLICATE_HASHES})`);
+  if (f?.predicted !== undefined) {
+    params.push(f.predicted);
+    terms.push(`pk.name = $${params.length} AND l.label IS NULL`);
+  }
+  if (f?.maxConfidence !== undefined) {
+    params.push(f.maxConfidence);
+    terms.push(`pk.name IS NOT NULL AND p.confidence < $${params.length} AND l.label IS NULL`);
+  }
   return { where: terms.join(' AND '), params };
 }
 
-/** The tables a filter reads, and no more (the labels only when it filters by label). */
-const filterFrom = (f: ImageFilter | undefined): string => (f?.label !== undefined ? 'images i LEFT JOIN labels l ON l.image_id = i.id' : 'images i');
+/** The tables a filter reads, and no more (labels and predictions only when it filters by them). */
+function filterFrom(f: ImageFilter | undefined): string {
+  const byPrediction = f?.predicted !== undefined || f?.maxConfidence !== undefined;
+  const byLabel = f?.label !== undefined || byPrediction;
+  return ['images i', byLabel ? 'LEFT JOIN labels l ON l.image_id = i.id' : '', byPrediction ? PREDICTIONS : ''].join(' ');
+}
 
 /** A page of the (filtered) images in path order, and how many match in all. */
 export async function pageImages(conn: DuckDBConnection, offset: number, limit: number, filter?: ImageFilter): Promise<{ total: number; items: ImageItem[] }> {
@@ -208,7 +222,12 @@ export async function imageFacets(conn: DuckDBConnection): Promise<ImageFacets> 
      SELECT count(*) FILTER (WHERE l.label IS NULL) AS unlabelled, count(*) FILTER (WHERE g.grp IS NOT NULL) AS duplicates
      FROM ${ITEM_FROM} WHERE NOT i.removed`,
   );
-  return { folders, labels, unlabelled: row?.unlabelled ?? 0, duplicates: row?.duplicates ?? 0 };
+  const predicted = await queryRows<{ name: string; count: number }>(
+    conn,
+    `SELECT pk.name, count(*) AS count FROM images i LEFT JOIN labels l ON l.image_id = i.id ${PREDICTIONS}
+     WHERE NOT i.removed AND l.label IS NULL AND pk.name IS NOT NULL GROUP BY pk.id, pk.name ORDER BY pk.id`,
+  );
+  return { folders, labels, unlabelled: row?.unlabelled ?? 0, duplicates: row?.duplicates ?? 0, predicted };
 }
 
 /** The images with these ids, in the order given; removed and unknown ids are left out. */
@@ -219,7 +238,7 @@ export async function imagesByIds(conn: DuckDBConnection, ids: readonly number[]
     `WITH ${GROUPS},
        want AS (SELECT unnest(l) AS id, generate_subscripts(l, 1) AS k FROM (SELECT $1::INTEGER[] AS l))
      SELECT ${ITEM_COLUMNS} FROM want w JOIN images i ON i.id = w.id
-       LEFT JOIN groups g ON g.hash = i.hash LEFT JOIN labels l ON l.image_id = i.id
+       LEFT JOIN groups g ON g.hash = i.hash LEFT JOIN labels l ON l.image_id = i.id ${PREDICTIONS}
      WHERE NOT i.removed ORDER BY w.k`,
     [listValue([...ids])],
   );

@@ -15,6 +15,9 @@ const TEXT_DEBOUNCE_MS = 200;
 /** The label select's value for "no label" (a class may be named anything but the empty string). */
 const UNLABELLED = '\u0000none';
 
+/** The confidence filter's steps: below these, a propagated class is worth a look. */
+const CONFIDENCE_STEPS = [0.9, 0.7, 0.5] as const;
+
 const labelValue = (l: ImageFilter['label']): string => (l === undefined ? '' : l === null ? UNLABELLED : l);
 const labelFrom = (v: string): ImageFilter['label'] => (v === '' ? undefined : v === UNLABELLED ? null : v);
 
@@ -132,6 +135,23 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
           <option key={o.name} value={o.name}>{`${o.name} (${formatCount(o.count)})`}</option>
         ))}
       </select>
+      {/* After a propagation: review what it predicted for the unlabelled images, least certain first to find. */}
+      {(facets?.predicted.length || f.predicted !== undefined || f.maxConfidence !== undefined) && (
+        <>
+          <select value={f.predicted ?? ''} onChange={(e) => update({ predicted: e.target.value === '' ? undefined : e.target.value })} aria-label="Predicted class" data-testid="filter-predicted">
+            <option value="">Any prediction</option>
+            {facets?.predicted.map((o) => (
+              <option key={o.name} value={o.name}>{`predicted ${o.name} (${formatCount(o.count)})`}</option>
+            ))}
+          </select>
+          <select value={f.maxConfidence ?? ''} onChange={(e) => update({ maxConfidence: e.target.value === '' ? undefined : Number(e.target.value) })} aria-label="Prediction confidence" data-testid="filter-confidence">
+            <option value="">Any confidence</option>
+            {CONFIDENCE_STEPS.map((c) => (
+              <option key={c} value={c}>{`Confidence below ${Math.round(c * 100)}%`}</option>
+            ))}
+          </select>
+        </>
+      )}
       <button
         type="button"
         className={`btn small toggle ${f.duplicates ? 'active' : ''}`}

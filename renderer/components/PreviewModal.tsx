@@ -116,7 +116,9 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
         <dt>Label</dt>
         <dd data-testid="preview-label">
           {item.label === null ? (
-            <span className="muted">none</span>
+            <span className="muted">
+              none{item.predicted !== null && ` (predicted ${item.predicted}, ${Math.round(100 * (item.confidence ?? 0))}%)`}
+            </span>
           ) : (
             <>
               {labelClass && <span className="swatch" style={{ background: labelClass.color }} />}

@@ -51,7 +51,7 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
   const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
   const style = { transform: `translate(${left}px, ${top}px)`, width: size, height: size };
   if (!item) return <div className="cell placeholder" style={style} aria-hidden="true" />;
-  const title = `${item.path}\n${item.width} × ${item.height} px · ${formatBytes(item.bytes)}${item.label === null ? '' : `\nlabel: ${item.label}`}`;
+  const title = `${item.path}\n${item.width} × ${item.height} px · ${formatBytes(item.bytes)}${item.label === null ? '' : `\nlabel: ${item.label}`}${item.label === null && item.predicted !== null ? `\npredicted: ${item.predicted} (${Math.round(100 * (item.confidence ?? 0))}%)` : ''}`;
   return (
     <button
       className={`cell ${state}${selected ? ' selected' : ''}`}
@@ -88,6 +88,11 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
         <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round"><path d="M5 12.5l4.5 4.5L19 7.5" /></svg>
       </span>
       {item.label !== null && size >= 72 && <span className="label-badge" data-testid="cell-label">{item.label}</span>}
+      {item.label === null && item.predicted !== null && size >= 72 && (
+        <span className="label-badge predicted" data-testid="cell-predicted" title="Predicted by propagation; label it to confirm">
+          {item.predicted} {Math.round(100 * (item.confidence ?? 0))}%
+        </span>
+      )}
     </button>
   );
 });

@@ -43,7 +43,7 @@ export class ImagePages {
   /** Whether any filter narrows the images (an unknown total then means "not counted yet", not "all"). */
   get filtered(): boolean {
     const f = this.filter;
-    return this.idList !== null || !!f.text?.trim() || f.folder !== undefined || f.label !== undefined || !!f.duplicates;
+    return this.idList !== null || !!f.text?.trim() || f.folder !== undefined || f.label !== undefined || !!f.duplicates || f.predicted !== undefined || f.maxConfidence !== undefined;
   }
 
   /** Shows exactly these images, in this order (a filter set later replaces them). */

@@ -352,6 +352,24 @@ describe('labelling on the Map tab (serve mode)', () => {
     expect(new Set(badges)).toEqual(new Set(['frog']));
     await page.screenshot({ path: path.join(RESULTS, 'images-filtered.png') });
 
+    // What the propagation predicted for unlabelled images, as the label export lists it.
+    const file = path.join(tmp.dir, 'predicted.json');
+    await rpc('label.export', { format: 'json', file });
+    const propagated = (JSON.parse(await readFile(file, 'utf8')) as { label: string; source: string; confidence: number }[]).filter((r) => r.source === 'propagated');
+    const predictedClass = propagated[0].label;
+    await page.getByTestId('filter-label').selectOption('');
+    await page.getByTestId('filter-predicted').selectOption(predictedClass);
+    await expect.poll(count).toBe(propagated.filter((r) => r.label === predictedClass).length);
+    await page.locator('.cell.loaded').first().waitFor();
+    for (const t of await page.getByTestId('cell-predicted').allTextContents()) expect(t).toMatch(new RegExp(`^${predictedClass} \\d+%$`));
+    expect(await page.getByTestId('cell-label').count()).toBe(0);
+    await page.screenshot({ path: path.join(RESULTS, 'images-predicted.png'), animations: 'disabled' });
+    await page.getByTestId('filter-predicted').selectOption('');
+    await page.getByTestId('filter-confidence').selectOption('0.7');
+    await expect.poll(count).toBe(propagated.filter((r) => r.confidence < 0.7).length);
+    await page.getByTestId('filter-confidence').selectOption('');
+    await expect.poll(count).toBe(total);
+
     // No label, then a folder on top of it.
     await page.getByTestId('filter-label').selectOption({ index: 1 });
     await expect.poll(count).toBe(total - labelled);

@@ -26,6 +26,9 @@ describe('image filters', () => {
     const dog = await store.labels.createClass('dog');
     await store.labels.assign([ids['cats/a.png'], ids['cats/kittens/c.png'], ids['dogs/gone.png']], cat.id);
     await store.labels.assign([ids['dogs/d.png']], dog.id, 'accepted', 0.9);
+    // Propagated classes: one for a labelled image (its label wins) and one for a removed image.
+    const pred: [string, number, number][] = [['cats/b%2.png', cat.id, 0.6], ['cats/b_1.png', dog.id, 0.95], ['top.png', cat.id, 0.4], ['cats/a.png', dog.id, 0.8], ['dogs/gone.png', dog.id, 0.3]];
+    await store.predictions.replace('spreading', Int32Array.from(pred, (r) => ids[r[0]]), Int32Array.from(pred, (r) => r[1]), Float32Array.from(pred, (r) => r[2]));
     await store.markRemoved(['dogs/gone.png']);
   });
   afterAll(async () => {
@@ -85,12 +88,25 @@ describe('image filters', () => {
     expect(await store.imagesByIds([])).toEqual([]);
   });
 
+  it('carries each image\'s predicted class, and selects the unlabelled images by prediction and by confidence', async () => {
+    const r = await store.pageImages(0, 100);
+    const by = Object.fromEntries(r.items.map((i) => [i.path, [i.predicted, i.confidence === null ? null : Number(i.confidence.toFixed(2))]]));
+    expect(by).toMatchObject({ 'cats/b%2.png': ['cat', 0.6], 'cats/b_1.png': ['dog', 0.95], 'top.png': ['cat', 0.4], 'dogs/d.png': [null, null] });
+    expect((await paths({ predicted: 'cat' })).paths).toEqual(['cats/b%2.png', 'top.png']);
+    // cats/a.png is predicted "dog" but labelled "cat": a label settles it.
+    expect((await paths({ predicted: 'dog' })).paths).toEqual(['cats/b_1.png']);
+    expect((await paths({ maxConfidence: 0.7 })).paths).toEqual(['cats/b%2.png', 'top.png']);
+    expect((await paths({ maxConfidence: 0.5, folder: '(root)' })).paths).toEqual(['top.png']);
+    expect(await store.imageIds({ predicted: 'cat' })).toEqual((await store.pageImages(0, 100, { predicted: 'cat' })).items.map((i) => i.id));
+  });
+
   it('facets count folders, classes (without removed images), unlabelled images and duplicates', async () => {
     expect(await store.imageFacets()).toEqual({
       folders: [{ name: '(root)', count: 1 }, { name: 'cats', count: 3 }, { name: 'cats/kittens', count: 1 }, { name: 'dogs', count: 2 }],
       labels: [{ name: 'cat', color: expect.stringMatching(/^#[0-9a-f]{6}$/i), count: 2 }, { name: 'dog', color: expect.stringMatching(/^#[0-9a-f]{6}$/i), count: 1 }],
       unlabelled: 4,
       duplicates: 2,
+      predicted: [{ name: 'cat', count: 2 }, { name: 'dog', count: 1 }],
     });
   });
 });
