@@ -178,18 +178,12 @@ function filterFrom(f: ImageFilter | undefined): string {
 /** A page of the (filtered) images in path order, and how many match in all. */
 export async function pageImages(conn: DuckDBConnection, offset: number, limit: number, filter?: ImageFilter): Promise<{ total: number; items: ImageItem[] }> {
   const { where, params } = filterWhere(filter);
-  const n = params.length;
   // The count joins only what the filter reads: numbering the duplicate groups costs a window
   // over every image, which doubled an unfiltered page's time at 1M images.
   const total = await queryNumber(conn, `SELECT count(*) FROM ${filterFrom(filter)} WHERE ${where}`, params);
-  const items = await queryRows<ImageItem>(
-    conn,
-    `WITH ${GROUPS}
-     SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM}
-     WHERE ${where} ORDER BY i.rel_path LIMIT $${n + 1}::BIGINT OFFSET $${n + 2}::BIGINT`,
-    [...params, limit, offset],
-  );
-  return { total, items };
+  // The page's ids first, then its columns: joining labels and predictions for the page alone,
+  // not for every image before the sort, halved a page's time at 1M images with predictions.
+  return { total, items: await imagesByIds(conn, await imageIds(conn, filter, offset, limit)) };
 }
 
 /** The ids of the (filtered) images in path order, from `offset`: what a range or "select all" in the grid selects. */
