@@ -48,17 +48,17 @@ export class ImagePages {
 
   /** Shows exactly these images, in this order (a filter set later replaces them). */
   showIds(ids: readonly number[], dir: string | null = this.filterDir): void {
-    this.filter = {};
-    this.idList = ids;
-    this.filterDir = dir;
-    this.filterVersion++;
-    this.reset();
+    this.show({}, ids, dir);
   }
 
   /** Shows only the images matching `filter`; the first page is asked for at once, for the count. */
   setFilter(filter: ImageFilter, dir: string | null = this.filterDir): void {
+    this.show(filter, null, dir);
+  }
+
+  private show(filter: ImageFilter, ids: readonly number[] | null, dir: string | null): void {
     this.filter = filter;
-    this.idList = null;
+    this.idList = ids;
     this.filterDir = dir;
     this.filterVersion++;
     this.reset();
