@@ -239,6 +239,11 @@ export const requests = {
   },
   /** These images in the order given (the grid showing a map selection); removed ones are left out. */
   'images.byIds': { params: z.object({ ids: z.array(Id).max(5000) }).strict(), result: z.object({ items: z.array(ImageItem) }) },
+  /** Image `id` first, then the images nearest to it by cosine similarity of the latest embeddings. */
+  'images.similar': {
+    params: z.object({ id: Id, count: z.number().int().min(1).max(5000).default(1000) }).strict(),
+    result: z.object({ runId: z.string(), items: z.array(z.object({ id: Id, similarity: z.number() })) }),
+  },
   /** What the grid's filters offer: folders, classes, and how many images each holds. */
   'images.facets': { params: Empty, result: ImageFacets },
   'images.skipped': { params: Page, result: z.object({ total: z.number().int(), items: z.array(SkippedItem) }) },

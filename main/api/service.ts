@@ -128,6 +128,7 @@ export class AppService {
       'images.page': async ({ offset, limit, filter }) => this.requireStore().pageImages(offset, limit, filter),
       'images.facets': async () => this.requireStore().imageFacets(),
       'images.byIds': async ({ ids }) => ({ items: await this.requireStore().imagesByIds(ids) }),
+      'images.similar': async ({ id, count }) => this.requireStore().similarImages(id, count),
       'images.ids': async ({ filter, offset, limit }) => ({ ids: await this.requireStore().imageIds(filter, offset, limit) }),
       'images.skipped': async ({ offset, limit }) => this.requireStore().pageSkipped(offset, limit),
       'fs.list': async ({ dir }) => listFolder(dir === undefined ? homedir() : expandHome(dir)),

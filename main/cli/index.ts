@@ -15,8 +15,9 @@ import { propagateCommand } from './commands/propagate';
 import { clusterCommand } from './commands/cluster';
 import { exportCommand } from './commands/export';
 import { duplicatesCommand } from './commands/duplicates';
+import { similarCommand } from './commands/similar';
 
-export const commands: CommandSpec[] = [ingestCommand, infoCommand, exportParquetCommand, importParquetCommand, trainCommand, embedCommand, evalCommand, mapCommand, labelCommand, propagateCommand, clusterCommand, exportCommand, duplicatesCommand];
+export const commands: CommandSpec[] = [ingestCommand, infoCommand, exportParquetCommand, importParquetCommand, trainCommand, embedCommand, evalCommand, mapCommand, labelCommand, propagateCommand, clusterCommand, exportCommand, duplicatesCommand, similarCommand];
 
 function usage(): string {
   return [

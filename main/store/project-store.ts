@@ -9,6 +9,7 @@ import { LabelStore } from './labels';
 import { PredictionStore } from './predictions';
 import * as emb from './embeddings';
 import * as img from './images';
+import { similarImages, type SimilarImages } from './similar';
 import { migrate, NewerSchemaError, NotAProjectError } from './migrations';
 import { exportParquet, importParquet } from './parquet';
 import { queryValue } from './read';
@@ -182,6 +183,11 @@ export class ProjectStore {
   /** Predictions, duplicate-review marks and label-export rows. */
   get predictions(): PredictionStore {
     return new PredictionStore(this.db);
+  }
+
+  /** Image `id` and the `count` − 1 present images nearest to it in the latest embeddings. */
+  similarImages(id: number, count: number): Promise<SimilarImages> {
+    return this.db.read((c) => similarImages(c, id, count));
   }
 
   /** The run whose embeddings getEmbeddings() returns by default, or null. */

@@ -98,6 +98,7 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
   }, [filterVersion]);
 
   const filtered = imagePages.filtered;
+  const source = imagePages.idList ? imagePages.idSource : null;
   const shown = imagePages.total;
   return (
     <div className="image-filters" data-testid="image-filters">
@@ -164,10 +165,22 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
         <Icon name="copy" size={14} />
         Duplicates{facets ? ` (${formatCount(facets.duplicates)})` : ''}
       </button>
-      {imagePages.idList && (
-        <span className="filter-chip" data-testid="filter-ids" title="The images selected on the map; any filter replaces them">
-          <Icon name="cube" size={14} />
-          Map selection
+      {source && (
+        <span
+          className="filter-chip" data-testid="filter-ids" data-kind={source.kind}
+          title={source.kind === 'map' ? 'The images selected on the map; any filter replaces them' : `${source.name} and the images most like it, most similar first; any filter replaces them`}
+        >
+          {source.kind === 'map' ? (
+            <>
+              <Icon name="cube" size={14} />
+              Map selection
+            </>
+          ) : (
+            <>
+              <img className="chip-thumb" src={api.thumbUrl(source.id, 'small')} alt="" />
+              Similar to <span className="chip-name">{source.name}</span>
+            </>
+          )}
           <button type="button" onClick={clearImageFilter} aria-label="Show all images">
             <Icon name="close" size={12} />
           </button>

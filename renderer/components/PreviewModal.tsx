@@ -6,6 +6,8 @@ import { labelKeyAction } from '../labels/label-keys';
 import { useApp } from '../state/app-store';
 import { imagePages } from '../state/image-pages';
 import { assignIds, undoLabel, useLabels } from '../state/labels-store';
+import { showSimilar } from '../state/grid-lists';
+import { Icon } from './Icon';
 import { Modal } from './Modal';
 
 /** Small originals (CIFAR is 32 px) are scaled up by a whole factor and drawn pixelated, so
@@ -62,6 +64,11 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
         showIndex(index + (e.key === 'ArrowLeft' ? -1 : 1));
         return;
       }
+      if ((e.key === 's' || e.key === 'S') && !e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        void showSimilar(item.id, item.path);
+        return;
+      }
       const a = e.repeat ? null : labelKeyAction(e);
       if (!a) return;
       e.preventDefault();
@@ -78,6 +85,8 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
   const scale = longest < PREVIEW_PX / 2 ? Math.floor(PREVIEW_PX / longest) : 1;
   const labelClass = classes.find((k) => k.name === item.label);
   const browsing = index !== null && total !== null;
+  const source = imagePages.idList ? imagePages.idSource : null;
+  const similarity = source?.kind === 'similar' && source.id !== item.id ? source.similarity.get(item.id) : undefined;
   const footer = browsing ? (
     <div className="preview-foot">
       <button type="button" className="btn small" onClick={() => showIndex(index - 1)} disabled={index === 0} data-testid="preview-prev" title="Previous image (←)">
@@ -88,6 +97,10 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
       </span>
       <button type="button" className="btn small" onClick={() => showIndex(index + 1)} disabled={index >= total - 1} data-testid="preview-next" title="Next image (→)">
         →
+      </button>
+      <button type="button" className="btn small" onClick={() => void showSimilar(item.id, item.path)} data-testid="preview-similar" title="Show this image and the images most like it in the grid (S)">
+        <Icon name="search" size={14} />
+        Similar images
       </button>
       <span className="preview-hint muted">
         {classes.length > 0 ? (
@@ -134,6 +147,12 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
         </dd>
         <dt>Modified</dt>
         <dd>{new Date(item.mtimeMs).toLocaleString()}</dd>
+        {similarity !== undefined && (
+          <>
+            <dt>Similarity</dt>
+            <dd data-testid="preview-similarity">{similarity.toFixed(3)} to {source?.kind === 'similar' ? source.name : ''}</dd>
+          </>
+        )}
         {item.duplicateGroup !== null && (
           <>
             <dt>Duplicates</dt>

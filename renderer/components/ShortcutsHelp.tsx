@@ -29,6 +29,7 @@ const SECTIONS: [string, Row[]][] = [
       [['/'], 'Search the image paths (Esc clears it)'],
       [['←', '→', '↑', '↓'], 'Move between images (Home, End, Page Up/Down too)'],
       [['Space'], 'Select the image in focus (Shift: a range); Enter opens it'],
+      [['S'], 'Show the images most similar to the one in focus (also in its preview)'],
       [[MOD, 'Click'], 'Select an image (Shift+Click: a range)'],
       [[MOD, 'A'], 'Select every image shown'],
       [['1', '…', '9'], 'Label the selected images (0 clears)'],

@@ -44,10 +44,12 @@ interface Props {
   onSelect(item: ImageItem, index: number, how: 'toggle' | 'extend'): void;
   /** Whether any image is selected: a plain click then selects instead of opening. */
   selecting: boolean;
+  /** Cosine similarity to the image the grid's list was found for ("Similar images"). */
+  similarity?: number;
 }
 
 /** One grid cell: a shimmering placeholder until its page arrives, then the small thumbnail. */
-export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size, selected, selecting, onHover, onOpen, onSelect }: Props) {
+export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size, selected, selecting, similarity, onHover, onOpen, onSelect }: Props) {
   const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
   const style = { transform: `translate(${left}px, ${top}px)`, width: size, height: size };
   if (!item) return <div className="cell placeholder" style={style} aria-hidden="true" />;
@@ -60,6 +62,7 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
       title={title}
       aria-label={`${splitPath(item.path).name}, ${item.width} by ${item.height}`}
       data-index={index}
+      data-id={item.id}
       onMouseEnter={() => onHover(item)}
       onMouseLeave={() => onHover(null)}
       onFocus={() => onHover(item)}
@@ -73,6 +76,11 @@ export const ThumbCell = memo(function ThumbCell({ item, index, left, top, size,
         <span className="cell-failed">no thumbnail</span>
       ) : (
         <ThumbImage src={api.thumbUrl(item.id, size > LARGE_FROM ? 'large' : 'small')} onLoad={() => setState('loaded')} onError={() => setState('failed')} />
+      )}
+      {similarity !== undefined && size >= 72 && (
+        <span className="sim-badge" data-testid="cell-similarity" data-value={similarity} title="Cosine similarity of the embeddings">
+          {similarity.toFixed(2)}
+        </span>
       )}
       {item.duplicateGroup !== null && <span className="dup-badge" title="Has a duplicate in this folder">dup</span>}
       {/* Not a nested button (invalid inside one): the cell's own keys and Ctrl+A cover the keyboard. */}

@@ -3,6 +3,7 @@ import type { ImageItem } from '../../preload/contract';
 import { useElementSize } from '../hooks/useElementSize';
 import { useApp } from '../state/app-store';
 import { extendGridSelection, toggleGridImage, useGridSelection } from '../state/grid-selection';
+import { showSimilar } from '../state/grid-lists';
 import { imagePages, PAGE_SIZE } from '../state/image-pages';
 import { ThumbCell } from './ThumbCell';
 
@@ -97,6 +98,12 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
     const target = e.target as HTMLElement;
     const idx = Number(target.dataset.index);
     if (!el || !target.classList.contains('cell') || !Number.isInteger(idx) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if ((e.key === 's' || e.key === 'S') && !e.shiftKey) {
+      e.preventDefault();
+      const item = imagePages.get(idx);
+      if (item) void showSimilar(item.id, item.path);
+      return;
+    }
     if (e.key === ' ' || e.key === 'Enter') {
       // Enter opens the image even while selecting, where a click would toggle it.
       e.preventDefault();
@@ -131,6 +138,8 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
   const cells = useMemo(() => {
+    const source = imagePages.idSource;
+    const similarity = source?.kind === 'similar' ? source.similarity : null;
     const out = [];
     for (let i = first; i <= last; i++) {
       const r = Math.floor(i / cols);
@@ -141,6 +150,7 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
         <ThumbCell
           key={`${i}:${item?.id ?? ''}`} index={i} item={item} left={PAD + c * (cell + GAP)} top={PAD + r * rowH} size={cell}
           selected={!!item && selection.has(item.id)} selecting={selecting} onHover={onHover} onOpen={onOpen} onSelect={onSelect}
+          similarity={item && similarity ? similarity.get(item.id) : undefined}
         />,
       );
     }

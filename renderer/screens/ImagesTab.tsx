@@ -26,6 +26,7 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
   useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
   useGridLabelling(project.dir);
   const noMatch = imagePages.filtered && imagePages.total === 0;
+  const similar = imagePages.idList && imagePages.idSource?.kind === 'similar' ? imagePages.idSource : null;
 
   return (
     <section className="images-tab">
@@ -56,10 +57,11 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
               <span className="status-path">{hover.path}</span>
               <span className="muted">
                 {hover.width} × {hover.height} px · {formatBytes(hover.bytes)}
+                {similar && similar.id !== hover.id && similar.similarity.has(hover.id) && ` · similarity ${similar.similarity.get(hover.id)!.toFixed(3)}`}
               </span>
             </>
           ) : (
-            <span className="muted">Hover a thumbnail for its path and size · click to enlarge · Ctrl-click or Shift-click to select, then 1–9 to label</span>
+            <span className="muted">Hover a thumbnail for its path and size · click to enlarge · S: similar images · Ctrl-click or Shift-click to select, then 1–9 to label</span>
           )}
         </span>
         <label className="zoom">

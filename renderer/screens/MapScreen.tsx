@@ -13,8 +13,7 @@ import { presizeMapCanvas } from '../map/gl-context';
 import { MapView, type MapHandle } from '../map/MapView';
 import { maskToIndices } from '../map/state-flags';
 import { useApp } from '../state/app-store';
-import { clearGridSelection } from '../state/grid-selection';
-import { imagePages } from '../state/image-pages';
+import { showInGrid } from '../state/grid-lists';
 import { inspect, openMap, select, setCamera, setColorMode, toggleHidden, useMap } from '../state/map-store';
 import '../styles/map-screen.css';
 import { MapSidebar, type SidebarContext } from './MapSidebar';
@@ -183,12 +182,7 @@ export function MapScreen() {
           data={data} selection={m.selection} onOpen={goTo}
           onFly={() => void handle.current?.flyToSelection()}
           onClear={() => select(new Int32Array(0), 'replace')}
-          onShowInGrid={() => {
-            const ids = Array.from(maskToIndices(m.selection!), (i) => data.sections.ids[i]);
-            clearGridSelection();
-            imagePages.showIds(ids, useApp.getState().project?.dir ?? null);
-            useApp.setState({ tab: 'images' });
-          }}
+          onShowInGrid={() => showInGrid(Array.from(maskToIndices(m.selection!), (i) => data.sections.ids[i]), { kind: 'map' })}
         />
       )}
     </section>

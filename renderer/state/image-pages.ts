@@ -4,6 +4,9 @@ import { errorMessage } from '../api/errors';
 import { showToast } from './app-store';
 
 export const PAGE_SIZE = 500;
+
+/** Where a given id list came from: the map's selection, or the images most like one image. */
+export type IdSource = { kind: 'map' } | { kind: 'similar'; id: number; name: string; similarity: ReadonlyMap<number, number> };
 /** Pages kept in memory; far-away pages are dropped and refetched if scrolled back to. */
 const MAX_PAGES = 60;
 
@@ -28,6 +31,8 @@ export class ImagePages {
   filterVersion = 0;
   /** Set when the grid shows a given list of images (the map's selection) instead of a filter. */
   idList: readonly number[] | null = null;
+  /** What idList holds, for the filter bar's chip and the cells' similarity. */
+  idSource: IdSource | null = null;
 
   subscribe = (l: () => void): (() => void) => {
     this.listeners.add(l);
@@ -47,7 +52,8 @@ export class ImagePages {
   }
 
   /** Shows exactly these images, in this order (a filter set later replaces them). */
-  showIds(ids: readonly number[], dir: string | null = this.filterDir): void {
+  showIds(ids: readonly number[], dir: string | null = this.filterDir, source: IdSource = { kind: 'map' }): void {
+    this.idSource = source;
     this.show({}, ids, dir);
   }
 
@@ -59,6 +65,7 @@ export class ImagePages {
   private show(filter: ImageFilter, ids: readonly number[] | null, dir: string | null): void {
     this.filter = filter;
     this.idList = ids;
+    if (!ids) this.idSource = null;
     this.filterDir = dir;
     this.filterVersion++;
     this.reset();

@@ -1,7 +1,8 @@
 /**
- * Project store throughput: bulk upsert, reads, embeddings and Parquet at 100k images.
- * References run in the same process: a per-row prepared INSERT ... ON CONFLICT upsert (the
- * obvious way), and BLOB storage for embeddings (the alternative to our FLOAT[] column).
+ * Project store throughput: bulk upsert, reads, embeddings, similar images and Parquet at 100k
+ * images. References run in the same process: a per-row prepared INSERT ... ON CONFLICT upsert
+ * (the obvious way), BLOB storage for embeddings (the alternative to our FLOAT[] column), and
+ * "similar images" ranked in JS after reading every vector.
  * Run: npx tsx test/bench/store.bench.ts
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -43,6 +44,24 @@ for (let rep = 0; rep < REPS; rep++) {
   const run = await store.createRun({ rep });
   add('putEmbeddings 100k x 128', await time(() => store.putEmbeddings(run, ids, DIM, data)));
   add('getEmbeddings 100k x 128', await time(() => store.getEmbeddings()));
+  add('similarImages 1000 of 100k x 128', await time(() => store.similarImages(ids[rep * 997], 1000)));
+  // Reference: the same answer the obvious way, every vector read into JS and ranked there.
+  add('ref: read + JS cosine top 1000', await time(async () => {
+    const e = (await store.getEmbeddings())!;
+    const q = e.data.subarray(rep * 997 * DIM, (rep * 997 + 1) * DIM);
+    const qn = Math.hypot(...q);
+    const sims = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      let ab = 0, bb = 0;
+      for (let j = 0; j < DIM; j++) {
+        const v = e.data[i * DIM + j];
+        ab += v * q[j];
+        bb += v * v;
+      }
+      sims[i] = ab / (qn * Math.sqrt(bb));
+    }
+    Array.from(sims.keys()).sort((a, b) => sims[b] - sims[a]).slice(0, 1000);
+  }));
   const file = path.join(root, `p${rep}.parquet`);
   add('exportParquet 100k', await time(() => store.exportParquet(file)));
   await store.close();
@@ -101,6 +120,7 @@ printTable(`Project store, ${N.toLocaleString('en-US')} images, median of ${REPS
   'vs reference': k === 'upsert 100k new' ? ratio(k, 'ref: per-row INSERT ON CONFLICT, 1k', N / REF_N)
     : k === 'putEmbeddings 100k x 128' ? `${(med('ref: BLOB put 100k x 128') / med(k)).toFixed(2)}x`
     : k === 'getEmbeddings 100k x 128' ? `${(med('ref: BLOB get 100k x 128') / med(k)).toFixed(2)}x`
+    : k === 'similarImages 1000 of 100k x 128' ? `${(med('ref: read + JS cosine top 1000') / med(k)).toFixed(1)}x`
     : '',
 })));
 console.log('\n"vs reference" = reference time / our time (>1: we are faster); the per-row upsert is scaled from 1k to 100k rows.');

@@ -36,6 +36,24 @@ let ws: WebSocket | null = null;
 let page: Page;
 let folders: string[];
 let sections: MapSections;
+let embeddings: { ids: Int32Array; dim: number; data: Float32Array };
+
+/** Every image's cosine similarity to image `id`, from the stored vectors (the test's own reference). */
+function cosineTo(id: number): Map<number, number> {
+  const { ids, dim, data } = embeddings;
+  const row = (i: number) => data.subarray(i * dim, (i + 1) * dim);
+  const q = row(ids.indexOf(id));
+  const norm = (v: Float32Array) => Math.hypot(...v);
+  return new Map(Array.from(ids, (other, i) => [other, row(i).reduce((t, v, j) => t + v * q[j], 0) / (norm(row(i)) * norm(q))]));
+}
+
+/** The grid's rendered cells as [index, image id, similarity badge], in grid order. */
+const gridCells = () =>
+  page.locator('button.cell[data-id]').evaluateAll((els) =>
+    els
+      .map((e) => [Number(e.getAttribute('data-index')), Number(e.getAttribute('data-id')), Number(e.querySelector('[data-testid="cell-similarity"]')?.getAttribute('data-value') ?? NaN)])
+      .sort((a, b) => a[0] - b[0]),
+  );
 
 let rpcId = 1;
 /** One contract call over serve mode's WebSocket, as a second client beside the page. */
@@ -110,6 +128,7 @@ beforeAll(async () => {
   expect(ing.code, ing.stderr).toBe(0);
   const store = await ProjectStore.open(project);
   await pixelEmbeddings(store, images);
+  embeddings = (await store.getEmbeddings())!;
   await store.close();
   const built = await runCli(['map', '--project', project, '--json'], env);
   expect(built.code, built.stderr).toBe(0);
@@ -500,5 +519,50 @@ describe('labelling on the Map tab (serve mode)', () => {
     await page.getByTestId('filter-ids').getByRole('button', { name: 'Show all images' }).click();
     await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe(String(sections.ids.length));
     expect(await page.getByTestId('filter-ids').count()).toBe(0);
+  });
+
+  it('finds the images most like one, from the preview (S) and from the focused cell, most similar first', async ({ skip }) => {
+    if (!browser) return skip(skipReason);
+    const chip = page.getByTestId('filter-ids');
+    await page.locator('button.cell[data-index="7"]').click();
+    const preview = page.getByTestId('preview');
+    await preview.waitFor();
+    const queryName = await page.locator('button.cell[data-index="7"]').getAttribute('aria-label');
+    const query = Number(await page.locator('button.cell[data-index="7"]').getAttribute('data-id'));
+    await page.keyboard.press('s');
+    await preview.waitFor({ state: 'detached' });
+    await expect.poll(() => chip.getAttribute('data-kind')).toBe('similar');
+    expect(await chip.textContent()).toContain(`Similar to ${queryName!.split(',')[0]}`);
+    await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe(String(sections.ids.length));
+    await expect.poll(async () => (await gridCells())[0]?.[1]).toBe(query);
+
+    // Each cell's badge is its similarity by the test's own cosine, and the order is descending.
+    const sim = cosineTo(query);
+    const ranked = [...sim.values()].sort((a, b) => b - a);
+    const cells = await gridCells();
+    expect(cells.length).toBeGreaterThan(20);
+    cells.forEach(([i, id, badge]) => {
+      expect(sim.get(id)).toBeCloseTo(ranked[i], 4);
+      expect(badge).toBeCloseTo(sim.get(id)!, 4);
+    });
+    await page.locator('button.cell[data-index="1"]').hover();
+    await expect.poll(() => page.getByTestId('hover-info').textContent()).toContain(`similarity ${sim.get(cells[1][1])!.toFixed(3)}`);
+
+    // The preview browses the list and names the similarity; S on a focused cell starts over from it.
+    await page.locator('button.cell[data-index="2"]').click();
+    await expect.poll(() => page.getByTestId('preview-similarity').textContent()).toBe(`${sim.get(cells[2][1])!.toFixed(3)} to ${queryName!.split(',')[0]}`);
+    await page.keyboard.press('Escape');
+    await preview.waitFor({ state: 'detached' });
+    await page.locator('button.cell[data-index="5"]').focus();
+    await page.keyboard.press('s');
+    await expect.poll(async () => (await gridCells())[0]?.[1]).toBe(cells[5][1]);
+    const sim2 = cosineTo(cells[5][1]);
+    const ranked2 = [...sim2.values()].sort((a, b) => b - a);
+    for (const [i, id] of (await gridCells()).slice(0, 20)) expect(sim2.get(id)).toBeCloseTo(ranked2[i], 4);
+
+    await chip.getByRole('button', { name: 'Show all images' }).click();
+    await expect.poll(() => chip.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe(String(sections.ids.length));
+    expect(await page.getByTestId('cell-similarity').count()).toBe(0);
   });
 });

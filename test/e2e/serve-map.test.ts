@@ -230,6 +230,37 @@ describe('the Map tab in serve mode', () => {
     await page.evaluate(() => window.__byolMap!.handle!.resetCamera());
   });
 
+  it('lists the inspected image and the images most like it in the grid ("More in grid")', async ({ skip }) => {
+    if (!browser) return skip(skipReason);
+    const xy = await pagePositions();
+    const target = isolated(xy, (await page.getByTestId('map-canvas').boundingBox())!);
+    const id = sections.ids[target];
+    await page.mouse.click(xy[target * 2], xy[target * 2 + 1]);
+    const insp = page.getByTestId('inspector');
+    await expect.poll(() => insp.getAttribute('data-id'), { timeout: 5000 }).toBe(String(id));
+    await expect.poll(() => page.getByTestId('inspector-neighbor').count(), { timeout: 10_000 }).toBe(12);
+    const neighbours = await page.getByTestId('inspector-neighbor').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))));
+    await expect.poll(() => page.getByTestId('inspector-path').textContent()).toContain('/');
+    const name = (await page.getByTestId('inspector-path').textContent())!.split('/').pop()!;
+    await page.getByTestId('inspector-similar').click();
+    const chip = page.getByTestId('filter-ids');
+    await expect.poll(() => chip.getAttribute('data-kind')).toBe('similar');
+    expect(await chip.textContent()).toContain(`Similar to ${name}`);
+    await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe('1000');
+    // The store's exhaustive search (DuckDB) and the map's exact kNN graph (WASM) agree.
+    const cells = () => page.locator('button.cell[data-id]').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-index')), Number(e.getAttribute('data-id'))]).sort((a, b) => a[0] - b[0]).map((c) => c[1]));
+    await expect.poll(async () => (await cells()).length).toBeGreaterThan(12);
+    const shown = await cells();
+    expect(shown[0]).toBe(id);
+    expect(shown.slice(1, 13).sort((a, b) => a - b)).toEqual([...neighbours].sort((a, b) => a - b));
+    await page.screenshot({ path: path.join(RESULTS, 'images-similar.png'), animations: 'disabled' });
+    await page.getByTestId('tab-map').click();
+    await waitForMapFrame(page);
+    await page.getByRole('button', { name: 'Close the inspector' }).click();
+    await expect.poll(() => insp.count()).toBe(0);
+    await page.evaluate(() => window.__byolMap!.handle!.resetCamera());
+  });
+
   it('selects exactly the points inside a lasso, then restores the view after a reload', async ({ skip }) => {
     if (!browser) return skip(skipReason);
     await page.evaluate(() => window.__byolMap!.handle!.resetCamera());

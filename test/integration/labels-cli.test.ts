@@ -99,6 +99,38 @@ describe.skipIf(!hasCifar)('label / propagate / export / eval --shots CLI', () =
     }
   }, 90_000);
 
+  it('similar lists the images nearest to one, by the cosine of the stored embeddings', async () => {
+    const query = files[0];
+    const r = await runCli(['similar', '--project', tiny.project, '--image', path.join(tiny.images, query), '--count', '5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const store = await ProjectStore.open(tiny.project);
+    let expected: { path: string; s: number }[];
+    try {
+      const emb = (await store.getEmbeddings())!;
+      const pathOf = new Map((await store.predictions.imageIndex()).map((x) => [x.id, x.path]));
+      const row = (i: number) => emb.data.subarray(i * emb.dim, (i + 1) * emb.dim);
+      const norm = (v: Float32Array) => Math.hypot(...v);
+      const q = row(Array.from(emb.ids).findIndex((id) => pathOf.get(id) === query));
+      expected = Array.from(emb.ids, (id, i) => ({ path: pathOf.get(id)!, s: row(i).reduce((t, v, j) => t + v * q[j], 0) / (norm(row(i)) * norm(q)) }))
+        .filter((x) => x.path !== query)
+        .sort((a, b) => b.s - a.s)
+        .slice(0, 5);
+    } finally {
+      await store.close();
+    }
+    expect(r.json!.image).toMatchObject({ path: query });
+    const items = r.json!.items as { path: string; similarity: number }[];
+    expect(items.map((x) => x.path)).toEqual(expected.map((x) => x.path));
+    items.forEach((x, i) => expect(x.similarity).toBeCloseTo(expected[i].s, 4));
+    // The stored (relative) path works too; a path outside the project is a usage error.
+    const text = await runCli(['similar', '--project', tiny.project, '--image', query, '--count', '2']);
+    expect(text.stdout).toContain(`Most similar to ${query}`);
+    expect(text.stdout).toContain(expected[1].path);
+    const bad = await runCli(['similar', '--project', tiny.project, '--image', 'no/such.png']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/No image "no\/such.png" in this project/);
+  }, 60_000);
+
   it('eval --shots adds few-shot kNN, propagation and classifier top-1 to the eval JSON', async () => {
     const r = await runCli(['eval', '--project', tiny.project, '--shots', '2', '--json']);
     expect(r.code, r.stderr).toBe(0);

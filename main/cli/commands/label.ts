@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProjectStore } from '../../store/project-store';
 import { parseCsv } from '../csv';
+import { toRelPath } from '../rel-path';
 import { CliError, printResult } from '../output';
 import { requireProject } from '../project-arg';
 import type { CommandSpec } from '../command';
@@ -10,13 +11,6 @@ interface RowError {
   line: number;
   path: string;
   error: string;
-}
-
-/** A CSV path as the project stores it: relative to the source folder, forward slashes. */
-function toRelPath(p: string, sourceFolder: string | null): string {
-  let s = p.trim().replace(/\\/g, '/');
-  if (sourceFolder && path.isAbsolute(s)) s = path.relative(sourceFolder, s).split(path.sep).join('/');
-  return s.replace(/^\.\//, '');
 }
 
 export const labelCommand: CommandSpec = {

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { errorMessage } from '../../api/errors';
-import { formatBytes } from '../../format';
+import { formatBytes, formatCount } from '../../format';
+import { showSimilar, SIMILAR_COUNT } from '../../state/grid-lists';
 import type { MapData } from '../../state/map-store';
 import { Icon } from '../Icon';
 
@@ -70,7 +71,17 @@ export function Inspector({ data, index, images, onGo, onFly, onClose }: Props) 
           </div>
         ))}
       </dl>
-      <h4>Nearest neighbours</h4>
+      <div className="inspector-subhead">
+        <h4>Nearest neighbours</h4>
+        <button
+          type="button" className="btn small" data-testid="inspector-similar"
+          title={`The ${formatCount(SIMILAR_COUNT)} most similar images in the Images tab, most similar first`}
+          onClick={() => void showSimilar(id, item?.path ?? `image ${id}`)}
+        >
+          <Icon name="grid" size={14} />
+          More in grid
+        </button>
+      </div>
       {nb.state === 'loading' && <p className="muted">Loading…</p>}
       {nb.state === 'error' && <p className="inspector-error" role="alert">{nb.message}</p>}
       {nb.state === 'ok' && (

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { ProjectStore } from '../../store/project-store';
+import { CliError, printResult } from '../output';
+import { requireProject } from '../project-arg';
+import { toRelPath } from '../rel-path';
+import type { CommandSpec } from '../command';
+
+export const similarCommand: CommandSpec = {
+  name: 'similar',
+  usage: 'similar --project <dir> --image <path> [--count N] [--json]',
+  summary: 'The N images (default 10) most like one image: cosine similarity of the latest embeddings, exact search.',
+  options: { project: { type: 'string' }, image: { type: 'string' }, count: { type: 'string' } },
+  async run({ values, json }) {
+    const dir = await requireProject(values.project);
+    if (typeof values.image !== 'string' || values.image.trim() === '') throw new CliError('similar needs --image <path>, a path inside the ingested folder.', 2);
+    const count = values.count === undefined ? 10 : Number(values.count);
+    if (!Number.isInteger(count) || count < 1 || count > 5000) throw new CliError(`--count must be a whole number from 1 to 5000, not "${String(values.count)}".`, 2);
+    const store = await ProjectStore.open(dir);
+    try {
+      const source = await store.getMeta('sourceFolder');
+      const index = await store.predictions.imageIndex();
+      const byPath = new Map(index.map((r) => [r.path, r.id]));
+      // As stored (relative to the ingested folder), or a path on disk from here.
+      const given = values.image;
+      const rel = byPath.has(toRelPath(given, null)) ? toRelPath(given, null) : toRelPath(path.resolve(given), source);
+      const id = byPath.get(rel);
+      if (id === undefined) throw new CliError(`No image "${given}" in this project (paths are relative to ${source ?? 'the ingested folder'}).`, 2);
+      // One more than asked: the image itself comes first.
+      const r = await store.similarImages(id, count + 1);
+      const pathOf = new Map(index.map((x) => [x.id, x.path]));
+      const items = r.items.slice(1).map((x) => ({ id: x.id, path: pathOf.get(x.id)!, similarity: x.similarity }));
+      printResult(
+        json,
+        { image: { id, path: rel }, runId: r.runId, items },
+        [`Most similar to ${rel} (${r.runId}, cosine):`, ...items.map((x) => `  ${x.similarity.toFixed(3)}  ${x.path}`)].join('\n'),
+      );
+    } finally {
+      await store.close();
+    }
+  },
+};
