@@ -23,6 +23,10 @@ export const ProjectInfo = z.object({
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 
+/** Search by image takes files up to 12 MB (16M base64 characters); larger ones are downsized by the renderer first. */
+export const MAX_QUERY_IMAGE_BYTES = 12 * 1024 * 1024;
+const MAX_QUERY_IMAGE_BASE64 = Math.ceil(MAX_QUERY_IMAGE_BYTES / 3) * 4;
+
 export const ImageItem = z.object({
   id: Id,
   path: z.string(),
@@ -243,6 +247,17 @@ export const requests = {
   'images.similar': {
     params: z.object({ id: Id, count: z.number().int().min(1).max(5000).default(1000) }).strict(),
     result: z.object({ runId: z.string(), items: z.array(z.object({ id: Id, similarity: z.number() })) }),
+  },
+  /** Search by image: a picture from outside the project (its bytes, base64), embedded by the latest model,
+   *  then the nearest images and the few-shot classifier's prediction where there is one. */
+  'images.searchByImage': {
+    params: z.object({ data: z.string().min(1).max(MAX_QUERY_IMAGE_BASE64), count: z.number().int().min(1).max(5000).default(1000) }).strict(),
+    result: z.object({
+      runId: z.string(),
+      items: z.array(z.object({ id: Id, similarity: z.number() })),
+      prediction: z.object({ classes: z.array(z.string()), probs: z.array(z.number()) }).nullable(),
+      predictionNote: z.string().nullable(),
+    }),
   },
   /** What the grid's filters offer: folders, classes, and how many images each holds. */
   'images.facets': { params: Empty, result: ImageFacets },

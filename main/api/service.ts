@@ -14,6 +14,7 @@ import { listFolder } from './fs-browse';
 import { RecentProjects } from './recent';
 import { defaultProjectDir } from './project-paths';
 import { expandHome } from './user-path';
+import { queryByImage } from './query-image';
 
 export interface ServiceOptions {
   mode: 'electron' | 'serve';
@@ -129,6 +130,7 @@ export class AppService {
       'images.facets': async () => this.requireStore().imageFacets(),
       'images.byIds': async ({ ids }) => ({ items: await this.requireStore().imagesByIds(ids) }),
       'images.similar': async ({ id, count }) => this.requireStore().similarImages(id, count),
+      'images.searchByImage': async ({ data, count }) => queryByImage(this.requireStore(), Buffer.from(data, 'base64'), count),
       'images.ids': async ({ filter, offset, limit }) => ({ ids: await this.requireStore().imageIds(filter, offset, limit) }),
       'images.skipped': async ({ offset, limit }) => this.requireStore().pageSkipped(offset, limit),
       'fs.list': async ({ dir }) => listFolder(dir === undefined ? homedir() : expandHome(dir)),

@@ -6,8 +6,9 @@ import { toWireError } from '../api/errors';
 /** Sees each successful answer, with the store it was computed from. */
 export type ResultHook = (method: string, result: unknown, store: object) => void;
 
-/** The largest request frame accepted; requests are small JSON objects. */
-export const MAX_FRAME_BYTES = 1 << 20;
+/** The largest request frame accepted. Requests are small JSON objects, except search by image,
+ *  which carries one picture (base64, at most 16M characters: a 12 MB file). */
+export const MAX_FRAME_BYTES = 17 << 20;
 
 function send(ws: WebSocket, msg: unknown): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));

@@ -9,7 +9,7 @@ import { LabelStore } from './labels';
 import { PredictionStore } from './predictions';
 import * as emb from './embeddings';
 import * as img from './images';
-import { similarImages, type SimilarImages } from './similar';
+import { nearestToVector, similarImages, type Ranked, type SimilarImages } from './similar';
 import { migrate, NewerSchemaError, NotAProjectError } from './migrations';
 import { exportParquet, importParquet } from './parquet';
 import { queryValue } from './read';
@@ -188,6 +188,11 @@ export class ProjectStore {
   /** Image `id` and the `count` − 1 present images nearest to it in the latest embeddings. */
   similarImages(id: number, count: number): Promise<SimilarImages> {
     return this.db.read((c) => similarImages(c, id, count));
+  }
+
+  /** The `count` present images nearest to `vector` in run `runId`'s embeddings. */
+  nearestToVector(runId: string, vector: Float32Array, count: number): Promise<Ranked[]> {
+    return this.db.read((c) => nearestToVector(c, runId, vector, count));
   }
 
   /** The run whose embeddings getEmbeddings() returns by default, or null. */

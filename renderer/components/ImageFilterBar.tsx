@@ -6,7 +6,8 @@ import { formatCount } from '../format';
 import { typingIn } from '../hooks/useShortcuts';
 import { showToast, useApp } from '../state/app-store';
 import { clearGridSelection } from '../state/grid-selection';
-import { imagePages } from '../state/image-pages';
+import { searchByImage } from '../state/grid-lists';
+import { imagePages, type ImageQuerySource } from '../state/image-pages';
 import { useLabels } from '../state/labels-store';
 import { Icon } from './Icon';
 
@@ -36,6 +37,24 @@ export function clearImageFilter(): void {
   imagePages.setFilter({});
 }
 
+/** The few-shot classifier's answer for a searched picture, or why there is none. */
+function QueryPrediction({ source }: { source: ImageQuerySource }) {
+  const p = source.prediction;
+  if (!p) {
+    return (
+      <span className="query-prediction muted" data-testid="query-prediction" data-class="" title={source.predictionNote ?? undefined}>
+        No prediction
+      </span>
+    );
+  }
+  const all = p.classes.map((c, i) => `${c}: ${(100 * p.probs[i]).toFixed(1)}%`).join('\n');
+  return (
+    <span className="query-prediction" data-testid="query-prediction" data-class={p.classes[0]} title={`The few-shot classifier's probabilities:\n${all}`}>
+      Classifier: <b>{p.classes[0]}</b> {Math.round(100 * p.probs[0])}%
+    </span>
+  );
+}
+
 /**
  * Narrows the Images grid: a path search (/ focuses it), a folder, a class or no label, and
  * duplicates only. The choices come with their counts from the store; the line ends with how
@@ -50,6 +69,8 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
   const f = imagePages.filter;
   const [text, setText] = useState(f.text ?? '');
   const search = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const imageSearch = useApp((s) => s.imageSearch);
 
   // Another project starts unfiltered.
   useEffect(() => {
@@ -165,10 +186,25 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
         <Icon name="copy" size={14} />
         Duplicates{facets ? ` (${formatCount(facets.duplicates)})` : ''}
       </button>
+      <button
+        type="button" className="btn small" onClick={() => fileInput.current?.click()} disabled={imageSearch !== null}
+        title="Find the images most like a picture from anywhere (or drop one on the grid)" data-testid="search-by-image"
+      >
+        <Icon name="upload" size={14} />
+        {imageSearch === null ? 'Search by image' : `Embedding ${imageSearch}…`}
+      </button>
+      <input
+        ref={fileInput} type="file" accept="image/*,.bmp,.tif,.tiff,.avif" hidden data-testid="search-by-image-file"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          e.currentTarget.value = '';
+          if (file) void searchByImage(file);
+        }}
+      />
       {source && (
         <span
           className="filter-chip" data-testid="filter-ids" data-kind={source.kind}
-          title={source.kind === 'map' ? 'The images selected on the map; any filter replaces them' : `${source.name} and the images most like it, most similar first; any filter replaces them`}
+          title={source.kind === 'map' ? 'The images selected on the map; any filter replaces them' : `The images most like ${source.name}, most similar first; any filter replaces them`}
         >
           {source.kind === 'map' ? (
             <>
@@ -177,8 +213,8 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
             </>
           ) : (
             <>
-              <img className="chip-thumb" src={api.thumbUrl(source.id, 'small')} alt="" />
-              Similar to <span className="chip-name">{source.name}</span>
+              <img className="chip-thumb" src={source.kind === 'image' ? source.thumb : api.thumbUrl(source.id, 'small')} alt="" />
+              {source.kind === 'image' ? 'Like' : 'Similar to'} <span className="chip-name">{source.name}</span>
             </>
           )}
           <button type="button" onClick={clearImageFilter} aria-label="Show all images">
@@ -186,6 +222,7 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
           </button>
         </span>
       )}
+      {source?.kind === 'image' && <QueryPrediction source={source} />}
       <span className="filter-count" data-testid="filter-count" data-value={filtered ? (shown ?? '') : projectTotal}>
         {filtered ? (shown === null ? 'Counting…' : `${formatCount(shown)} of ${formatCount(projectTotal)} images`) : `${formatCount(projectTotal)} images`}
       </span>

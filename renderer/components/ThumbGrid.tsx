@@ -138,8 +138,7 @@ export const ThumbGrid = memo(function ThumbGrid({ total: projectTotal, cellSize
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
   const cells = useMemo(() => {
-    const source = imagePages.idSource;
-    const similarity = source?.kind === 'similar' ? source.similarity : null;
+    const similarity = imagePages.search?.similarity ?? null;
     const out = [];
     for (let i = first; i <= last; i++) {
       const r = Math.floor(i / cols);

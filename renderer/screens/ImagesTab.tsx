@@ -1,4 +1,4 @@
-import { useCallback, useState, useSyncExternalStore } from 'react';
+import { useCallback, useState, useSyncExternalStore, type DragEvent } from 'react';
 import type { ImageItem, ProjectInfo } from '../../preload/contract';
 import { Icon } from '../components/Icon';
 import { clearImageFilter, ImageFilterBar } from '../components/ImageFilterBar';
@@ -7,7 +7,8 @@ import { useGridLabelling } from '../labels/useGridLabelling';
 import { SkippedPanel } from '../components/SkippedPanel';
 import { ThumbGrid } from '../components/ThumbGrid';
 import { formatBytes } from '../format';
-import { useApp } from '../state/app-store';
+import { showToast, useApp } from '../state/app-store';
+import { searchByImage } from '../state/grid-lists';
 import { imagePages } from '../state/image-pages';
 
 const SIZE_KEY = 'byol.gridCell';
@@ -22,14 +23,36 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
   const skippedOpen = useApp((s) => s.skippedOpen);
   const [hover, setHover] = useState<ImageItem | null>(null);
   const [cell, setCell] = useState(initialCell);
+  const [dropOver, setDropOver] = useState(false);
+  // Files, onto a project with images: a picture to search by.
+  const takesDrop = (e: DragEvent) => e.dataTransfer.types.includes('Files') && project.images > 0;
   const onOpen = useCallback((item: ImageItem, index: number) => useApp.setState({ preview: item, previewIndex: index }), []);
   useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
   useGridLabelling(project.dir);
   const noMatch = imagePages.filtered && imagePages.total === 0;
-  const similar = imagePages.idList && imagePages.idSource?.kind === 'similar' ? imagePages.idSource : null;
+  const search = imagePages.search;
 
   return (
-    <section className="images-tab">
+    <section
+      className={`images-tab${dropOver ? ' drop-over' : ''}`}
+      onDragOver={(e) => {
+        if (!takesDrop(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDropOver(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropOver(false);
+      }}
+      onDrop={(e) => {
+        if (!takesDrop(e)) return;
+        e.preventDefault();
+        setDropOver(false);
+        const file = e.dataTransfer.files[0];
+        if (file && (file.type.startsWith('image/') || /\.(bmp|tiff?|avif)$/i.test(file.name))) void searchByImage(file);
+        else showToast('info', 'Drop a picture here to find the images most like it. To open another folder, use Open… in the header.');
+      }}
+    >
       {project.images > 0 && <ImageFilterBar projectDir={project.dir} projectTotal={project.images} />}
       <GridSelectionBar />
       <div className="project-body">
@@ -57,11 +80,11 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
               <span className="status-path">{hover.path}</span>
               <span className="muted">
                 {hover.width} × {hover.height} px · {formatBytes(hover.bytes)}
-                {similar && similar.id !== hover.id && similar.similarity.has(hover.id) && ` · similarity ${similar.similarity.get(hover.id)!.toFixed(3)}`}
+                {search && !(search.kind === 'similar' && search.id === hover.id) && search.similarity.has(hover.id) && ` · similarity ${search.similarity.get(hover.id)!.toFixed(3)}`}
               </span>
             </>
           ) : (
-            <span className="muted">Hover a thumbnail for its path and size · click to enlarge · S: similar images · Ctrl-click or Shift-click to select, then 1–9 to label</span>
+            <span className="muted">Hover a thumbnail for its path and size · click to enlarge · S: similar images (or drop a picture here) · Ctrl-click or Shift-click to select, then 1–9 to label</span>
           )}
         </span>
         <label className="zoom">

@@ -42,6 +42,8 @@ export interface AppState {
   imagesVersion: number;
   /** Browser drops cannot give a folder's path; shown as a hint on the welcome screen. */
   dropHint: string | null;
+  /** The name of the picture a search by image is embedding, while it runs. */
+  imageSearch: string | null;
 }
 
 export const useApp = create<AppState>(() => ({
@@ -61,6 +63,7 @@ export const useApp = create<AppState>(() => ({
   previewIndex: null,
   imagesVersion: 0,
   dropHint: null,
+  imageSearch: null,
 }));
 
 export type Screen = 'welcome' | 'ingest' | 'project';

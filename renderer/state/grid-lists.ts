@@ -1,3 +1,4 @@
+import { MAX_QUERY_IMAGE_BYTES } from '../../preload/contract';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { splitPath } from '../format';
@@ -30,5 +31,54 @@ export async function showSimilar(id: number, path: string): Promise<boolean> {
   } catch (err) {
     if (mine === seq) showToast('error', `Could not find similar images: ${errorMessage(err)}`);
     return false;
+  }
+}
+
+/** A picture's bytes as base64, downsized first (longest side 2048 px, PNG) when it is over the contract's limit. */
+async function queryBytes(file: File): Promise<string> {
+  let blob: Blob = file;
+  if (file.size > MAX_QUERY_IMAGE_BYTES) {
+    const bmp = await createImageBitmap(file).catch(() => {
+      throw new Error(`${file.name} is over ${MAX_QUERY_IMAGE_BYTES / 2 ** 20} MB and this browser cannot decode it to shrink it.`);
+    });
+    const k = Math.min(1, 2048 / Math.max(bmp.width, bmp.height));
+    const canvas = new OffscreenCanvas(Math.round(bmp.width * k), Math.round(bmp.height * k));
+    canvas.getContext('2d')!.drawImage(bmp, 0, 0, canvas.width, canvas.height);
+    bmp.close();
+    blob = await canvas.convertToBlob({ type: 'image/png' });
+  }
+  // FileReader encodes natively; a JS loop over 12 MB would hold the main thread.
+  const url = await new Promise<string>((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result as string);
+    r.onerror = () => reject(r.error ?? new Error(`Could not read ${file.name}.`));
+    r.readAsDataURL(blob);
+  });
+  return url.slice(url.indexOf(',') + 1);
+}
+
+let queryThumb: string | null = null;
+
+/** Search by image: embeds a picture from outside the project and lists the images most like it. */
+export async function searchByImage(file: File): Promise<boolean> {
+  if (file.type && !file.type.startsWith('image/')) {
+    showToast('error', `${file.name} is not an image (${file.type}).`);
+    return false;
+  }
+  const mine = ++seq;
+  useApp.setState({ imageSearch: file.name });
+  try {
+    const r = await api.call('images.searchByImage', { data: await queryBytes(file), count: SIMILAR_COUNT });
+    if (mine !== seq) return false;
+    if (queryThumb) URL.revokeObjectURL(queryThumb);
+    queryThumb = URL.createObjectURL(file);
+    const similarity = new Map(r.items.map((x) => [x.id, x.similarity]));
+    showInGrid(r.items.map((x) => x.id), { kind: 'image', name: file.name, thumb: queryThumb, similarity, prediction: r.prediction, predictionNote: r.predictionNote });
+    return true;
+  } catch (err) {
+    if (mine === seq) showToast('error', `Could not search by ${file.name}: ${errorMessage(err)}`);
+    return false;
+  } finally {
+    if (mine === seq) useApp.setState({ imageSearch: null });
   }
 }

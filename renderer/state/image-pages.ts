@@ -5,8 +5,27 @@ import { showToast } from './app-store';
 
 export const PAGE_SIZE = 500;
 
-/** Where a given id list came from: the map's selection, or the images most like one image. */
-export type IdSource = { kind: 'map' } | { kind: 'similar'; id: number; name: string; similarity: ReadonlyMap<number, number> };
+/** The images most like one of the project's images ("Similar images"). */
+export interface SimilarSource {
+  kind: 'similar';
+  id: number;
+  name: string;
+  similarity: ReadonlyMap<number, number>;
+}
+
+/** The images most like a picture from outside the project (search by image). */
+export interface ImageQuerySource {
+  kind: 'image';
+  name: string;
+  /** An object URL of the picture, for the chip. */
+  thumb: string;
+  similarity: ReadonlyMap<number, number>;
+  prediction: { classes: string[]; probs: number[] } | null;
+  predictionNote: string | null;
+}
+
+/** Where a given id list came from: the map's selection, or a similarity search. */
+export type IdSource = { kind: 'map' } | SimilarSource | ImageQuerySource;
 /** Pages kept in memory; far-away pages are dropped and refetched if scrolled back to. */
 const MAX_PAGES = 60;
 
@@ -43,6 +62,12 @@ export class ImagePages {
 
   get(index: number): ImageItem | undefined {
     return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  /** The list's similarity search, when the grid shows one. */
+  get search(): SimilarSource | ImageQuerySource | null {
+    const s = this.idList ? this.idSource : null;
+    return s && s.kind !== 'map' ? s : null;
   }
 
   /** Whether any filter narrows the images (an unknown total then means "not counted yet", not "all"). */

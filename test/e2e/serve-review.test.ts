@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
@@ -315,4 +315,58 @@ describe('the review panels in serve mode', () => {
     expect(await page.getByTestId('classifier-result').locator('.review-chips li').allTextContents()).toEqual(['cluster one', 'cluster two']);
     expect(await page.getByTestId('classifier-stale').count()).toBe(0);
   }, 200_000);
+
+  it('searches by a picture from outside the project, picked or dropped, with the classifier\'s prediction', async ({ skip }) => {
+    if (!browser) return skip(skipReason);
+    const plane = (await readdir(path.join(tmp.dir, 'images', 'airplane'))).sort()[5];
+    const outside = path.join(tmp.dir, 'outside');
+    await mkdir(outside, { recursive: true });
+    const picked = path.join(outside, `my-plane${path.extname(plane)}`);
+    await cp(path.join(tmp.dir, 'images', 'airplane', plane), picked);
+    const planeId = (await rpc<{ items: { id: number; path: string }[] }>('images.page', { offset: 0, limit: 500, filter: { text: `airplane/${plane}` } })).items[0].id;
+    await page.getByTestId('tab-images').click();
+    await page.getByTestId('search-by-image-file').setInputFiles(picked);
+    const chip = page.getByTestId('filter-ids');
+    await expect.poll(() => chip.getAttribute('data-kind'), { timeout: 30_000 }).toBe('image');
+    expect(await chip.textContent()).toContain(`Like ${path.basename(picked)}`);
+    await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe(String(N));
+    // The same pixels as a project image: that image first, at similarity 1.
+    const first = page.locator('button.cell[data-index="0"]');
+    await expect.poll(() => first.getAttribute('data-id')).toBe(String(planeId));
+    expect(Number(await first.getByTestId('cell-similarity').getAttribute('data-value'))).toBeCloseTo(1, 4);
+    const badges = await page.getByTestId('cell-similarity').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+    expect(badges).toEqual([...badges].sort((a, b) => b - a));
+    // The classifier trained above names one of its classes, and lists them all in the tooltip.
+    const pred = page.getByTestId('query-prediction');
+    expect(['cluster one', 'cluster two']).toContain(await pred.getAttribute('data-class'));
+    expect(await pred.getAttribute('title')).toMatch(/cluster one: \d+\.\d%\ncluster two: \d+\.\d%|cluster two: \d+\.\d%\ncluster one: \d+\.\d%/);
+    await expect.poll(() => page.locator('button.cell img').evaluateAll((imgs) => imgs.slice(0, 12).every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'images-search.png'), animations: 'disabled' });
+
+    // A picture dropped on the grid searches by it too.
+    const frog = (await readdir(path.join(tmp.dir, 'images', 'frog'))).sort()[7];
+    const bytes = Array.from(await readFile(path.join(tmp.dir, 'images', 'frog', frog)));
+    await page.evaluate(([data, name]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data as number[])], name as string, { type: 'image/png' }));
+      const target = document.querySelector('.images-tab')!;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [bytes, 'dropped-frog.png']);
+    await expect.poll(() => chip.textContent(), { timeout: 30_000 }).toContain('Like dropped-frog.png');
+    const frogId = (await rpc<{ items: { id: number }[] }>('images.page', { offset: 0, limit: 500, filter: { text: `frog/${frog}` } })).items[0].id;
+    await expect.poll(() => first.getAttribute('data-id')).toBe(String(frogId));
+
+    // What is not a picture is refused with a reason: by its type in the page, by its bytes on the server.
+    const notes = path.join(outside, 'notes.txt');
+    await writeFile(notes, 'not a picture');
+    await page.getByTestId('search-by-image-file').setInputFiles(notes);
+    await expect.poll(() => page.getByTestId('toast-error').last().textContent()).toContain('notes.txt is not an image');
+    const fake = path.join(outside, 'fake.png');
+    await writeFile(fake, 'not a picture either');
+    await page.getByTestId('search-by-image-file').setInputFiles(fake);
+    await expect.poll(() => page.getByTestId('toast-error').last().textContent(), { timeout: 15_000 }).toMatch(/Could not search by fake\.png: That file is not an image BYOL Explorer can read/);
+    // The list searched last stays.
+    expect(await chip.textContent()).toContain('Like dropped-frog.png');
+  }, 120_000);
 });

@@ -9,6 +9,9 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifierProbs, loadHead } from '../../main/api/classifier';
+import { queryByImage } from '../../main/api/query-image';
+import sharp from 'sharp';
+import { bmpFile } from '../helpers/messy-folder';
 import { createEncoder } from '../../main/engine/model/resnet';
 import { parseTrainConfig } from '../../main/engine/recipe/config';
 import { selectBackend } from '../../main/engine/trainer/backend';
@@ -128,7 +131,51 @@ describe.skipIf(!hasCifar)('label / propagate / export / eval --shots CLI', () =
     expect(text.stdout).toContain(expected[1].path);
     const bad = await runCli(['similar', '--project', tiny.project, '--image', 'no/such.png']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/No image "no\/such.png" in this project/);
+    expect(bad.stderr).toMatch(/No image "no\/such.png" in this project .*and no such file to search by/);
+    // A copy outside the project is embedded by the model: the original first, at similarity 1.
+    const outside = path.join(tiny.root, `outside${path.extname(query)}`);
+    await writeFile(outside, await readFile(path.join(tiny.images, query)));
+    const byFile = await runCli(['similar', '--project', tiny.project, '--image', outside, '--count', '3', '--json']);
+    expect(byFile.code, byFile.stderr).toBe(0);
+    expect(byFile.json!.image).toEqual({ id: null, path: outside });
+    const fileItems = byFile.json!.items as { path: string; similarity: number }[];
+    expect(fileItems[0]).toMatchObject({ path: query, similarity: expect.closeTo(1, 4) as number });
+    expect(fileItems.slice(1).map((x) => x.path)).toEqual(expected.slice(0, 2).map((x) => x.path));
+    // The export above trained a classifier head, so its answer comes along.
+    expect((byFile.json!.prediction as { classes: string[] }).classes).toHaveLength(4);
+  }, 60_000);
+
+  it('searches by an image from outside the project: its vector is the one embed stored, the prediction the stored head\'s', async () => {
+    const query = files[4];
+    const bytes = await readFile(path.join(tiny.images, query));
+    const store = await ProjectStore.open(tiny.project);
+    try {
+      const r = await queryByImage(store, bytes, 5);
+      const byPath = new Map((await store.predictions.imageIndex()).map((x) => [x.path, x.id]));
+      // The same pixels through the same model: the file's own entry comes first, at similarity 1.
+      expect(r.items[0].id).toBe(byPath.get(query));
+      expect(r.items[0].similarity).toBeCloseTo(1, 5);
+      const same = await store.similarImages(byPath.get(query)!, 5);
+      expect(r.items.map((x) => x.id)).toEqual(same.items.map((x) => x.id));
+      r.items.forEach((x, i) => expect(x.similarity).toBeCloseTo(same.items[i].similarity, 4));
+      // The export trained a head: its probabilities for the stored features of that image.
+      const head = (await loadHead(store))!;
+      const emb = (await store.getEmbeddings())!;
+      const row = Array.from(emb.ids).indexOf(byPath.get(query)!);
+      const p = classifierProbs(head, emb.data.slice(row * emb.dim, (row + 1) * emb.dim), 1);
+      expect(r.prediction!.classes.slice().sort()).toEqual(head.classes.slice().sort());
+      r.prediction!.classes.forEach((c, i) => expect(r.prediction!.probs[i]).toBeCloseTo(p[head.classes.indexOf(c)], 4));
+      expect(r.prediction!.probs).toEqual([...r.prediction!.probs].sort((a, b) => b - a));
+      // A BMP goes through our own decoder; a file that is no image is refused with a reason.
+      const { data: px, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const at = (x: number, y: number) => { const o = (y * info.width + x) * 3; return (px[o] << 16) | (px[o + 1] << 8) | px[o + 2]; };
+      const fromBmp = await queryByImage(store, bmpFile({ width: info.width, height: info.height, bpp: 24, at }), 3);
+      expect(fromBmp.items[0].id).toBe(byPath.get(query));
+      expect(fromBmp.items[0].similarity).toBeCloseTo(1, 5);
+      await expect(queryByImage(store, Buffer.from('not an image at all'), 5)).rejects.toThrow(/not an image BYOL Explorer can read/);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 
   it('eval --shots adds few-shot kNN, propagation and classifier top-1 to the eval JSON', async () => {

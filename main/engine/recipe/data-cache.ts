@@ -106,9 +106,9 @@ function isComplete(file: string, h: PixelCacheHeader): boolean {
   }
 }
 
-/** Decodes one image to size×size RGB8: EXIF rotate, cover-resize, centre crop, alpha flattened on black. */
-export async function decodeSquare(absPath: string, size: number): Promise<Buffer> {
-  const { data, info } = await sharp(absPath)
+/** Decodes one image (a file, or its bytes) to size×size RGB8: EXIF rotate, cover-resize, centre crop, alpha flattened on black. */
+export async function decodeSquare(source: string | Buffer, size: number): Promise<Buffer> {
+  const { data, info } = await sharp(source)
     .rotate()
     .resize(size, size, { fit: 'cover', position: 'centre' })
     .flatten({ background: { r: 0, g: 0, b: 0 } })

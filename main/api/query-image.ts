@@ -1,0 +1,74 @@
+/**
+ * Search by image: a picture from outside the project (dropped or picked in the Images tab)
+ * goes through exactly what `embed` does to the project's own images (the pixel cache's
+ * centred square, the encoder of the latest checkpoint in inference mode), so its vector
+ * lies in the stored embeddings' space. Then the nearest images, and the few-shot
+ * classifier's probabilities where its head was trained on those embeddings.
+ */
+import sharp from 'sharp';
+import { decodeBmp, isBmp } from '../dataset/bmp';
+import { createEncoder } from '../engine/model/resnet';
+import { decodeSquare } from '../engine/recipe/data-cache';
+import { parseTrainConfig } from '../engine/recipe/config';
+import { selectBackend } from '../engine/trainer/backend';
+import { checkpointPath, readCheckpoint } from '../engine/trainer/checkpoint';
+import { embedPixels } from '../engine/trainer/embed';
+import type { Ranked } from '../store/similar';
+import type { ProjectStore } from '../store/project-store';
+import { classifierProbs, loadHead } from './classifier';
+import { UserError } from './errors';
+
+export interface ImageQueryResult {
+  runId: string;
+  items: Ranked[];
+  /** The classifier's classes and probabilities, most likely first; null with a reason when there is none to use. */
+  prediction: { classes: string[]; probs: number[] } | null;
+  predictionNote: string | null;
+}
+
+/** sharp reads everything ingest does except BMP, which goes through our own decoder. */
+async function readable(bytes: Buffer): Promise<Buffer> {
+  try {
+    if (isBmp(bytes)) {
+      const raw = decodeBmp(bytes);
+      return await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } }).png().toBuffer();
+    }
+    const meta = await sharp(bytes).metadata();
+    if (!meta.width || !meta.height) throw new Error('no image size');
+    return bytes;
+  } catch (err) {
+    throw new UserError('invalid_request', `That file is not an image BYOL Explorer can read (${(err as Error).message.split('\n')[0]}).`);
+  }
+}
+
+export async function queryByImage(store: ProjectStore, bytes: Buffer, count: number): Promise<ImageQueryResult> {
+  const file = checkpointPath(store.dir);
+  const ckpt = readCheckpoint(file);
+  if (!ckpt) throw new UserError('failed', 'Search by image needs the trained model, and this project has none yet. Train first.');
+  const runId = await store.latestEmbeddingRunId();
+  if (!runId) throw new UserError('failed', 'This project has no embeddings yet. Train the model (or run `embed`) first.');
+  if (ckpt.meta.runId && ckpt.meta.runId !== runId) {
+    throw new UserError('failed', `The stored embeddings (${runId}) do not come from the latest model (${ckpt.meta.runId}). Run \`embed\` so both match.`);
+  }
+  const cfg = parseTrainConfig(ckpt.config.input);
+  const side = Math.round(cfg.cacheScale * cfg.imageSize);
+  const pixels = await decodeSquare(await readable(bytes), side);
+  await selectBackend(cfg.backend);
+  const encoder = createEncoder(cfg.preset, { inputSize: cfg.imageSize, seed: cfg.seed });
+  let features: Float32Array;
+  try {
+    encoder.setWeights(ckpt.weights.encoder);
+    features = embedPixels(encoder, new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), 1, side, { imageSize: cfg.imageSize, normalize: cfg.augment });
+  } finally {
+    encoder.dispose();
+  }
+  const items = await store.nearestToVector(runId, features, count);
+  const head = await loadHead(store);
+  if (!head) return { runId, items, prediction: null, predictionNote: 'No classifier yet: train one in the Map tab’s Classifier panel to see its prediction here.' };
+  if (head.embeddingRun !== runId || head.dim !== features.length) {
+    return { runId, items, prediction: null, predictionNote: `The classifier was trained on ${head.embeddingRun}'s embeddings, not ${runId}'s: train it again to see its prediction.` };
+  }
+  const p = classifierProbs(head, features, 1);
+  const order = Array.from(p.keys()).sort((a, b) => p[b] - p[a]);
+  return { runId, items, prediction: { classes: order.map((c) => head.classes[c]), probs: order.map((c) => p[c]) }, predictionNote: null };
+}
