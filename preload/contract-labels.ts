@@ -92,7 +92,7 @@ export const labelRequests = {
     params: z.object({}).strict(),
     result: z.object({
       trained: z
-        .object({ classes: z.array(z.string()), cvAccuracy: z.number(), trainedOn: z.number().int(), includeAccepted: z.boolean(), embeddingRun: z.string(), current: z.boolean() })
+        .object({ classes: z.array(z.string()), cvAccuracy: z.number().nullable(), trainedOn: z.number().int(), includeAccepted: z.boolean(), embeddingRun: z.string(), current: z.boolean() })
         .nullable(),
     }),
   },

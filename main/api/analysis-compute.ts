@@ -49,7 +49,8 @@ export interface HeadOutput {
   /** classes × d, row-major. */
   weights: Float32Array;
   bias: Float32Array;
-  cvAccuracy: number;
+  /** Null with fewer than 4 labelled images: too few to hold any out. */
+  cvAccuracy: number | null;
   foldAccuracies: number[];
 }
 
@@ -97,7 +98,7 @@ export function runClassifier(t: Extract<ComputeTask, { op: 'classifier' }>): He
   // compute the same softmax(W·x + b) the exported models do.
   const o = { normalize: false, seed: t.seed };
   const model = trainLogReg(x, m, t.d, t.y, t.classes, o);
-  const cv = m >= 4 ? crossValidateLogReg(x, m, t.d, t.y, t.classes, { ...o, folds: Math.min(5, m) }) : { accuracy: NaN, foldAccuracies: [] };
+  const cv = m >= 4 ? crossValidateLogReg(x, m, t.d, t.y, t.classes, { ...o, folds: Math.min(5, m) }) : { accuracy: null, foldAccuracies: [] };
   return { weights: model.weights, bias: model.bias, cvAccuracy: cv.accuracy, foldAccuracies: cv.foldAccuracies };
 }
 

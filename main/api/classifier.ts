@@ -28,7 +28,8 @@ export interface StoredHead {
   /** classes × dim row-major, base64 float32. */
   weights: string;
   bias: number[];
-  cvAccuracy: number;
+  /** Null when too few images were labelled to cross-validate (older heads stored NaN as null too). */
+  cvAccuracy: number | null;
   includeAccepted: boolean;
   trainedOn: number;
 }
@@ -84,7 +85,7 @@ export function classifierProbs(h: StoredHead, features: Float32Array, n: number
 }
 
 /** Writes the TF.js + ONNX export; trains the head first (human labels) if there is none. */
-export async function exportProjectClassifier(store: ProjectStore, outDir: string, signal?: AbortSignal): Promise<ExportClassifierResult & { classes: string[]; cvAccuracy: number }> {
+export async function exportProjectClassifier(store: ProjectStore, outDir: string, signal?: AbortSignal): Promise<ExportClassifierResult & { classes: string[]; cvAccuracy: number | null }> {
   const file = checkpointPath(store.dir);
   if (!existsSync(file)) throw new UserError('failed', `No trained model in this project (no ${file}). Train first, then export.`);
   let head = await loadHead(store);

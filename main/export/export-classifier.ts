@@ -5,10 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NetworkSpec } from '../engine/model/graph';
 import type { Network } from '../engine/model/network';
+import { makeDirs } from '../util/make-dirs';
 import { exportReadme } from './export-readme';
 import { buildOnnxModel, type OnnxSummary } from './onnx-export';
 import { IMAGENET, preprocessingInfo, type ClassifierHead, type Normalization } from './preprocessing';
@@ -71,7 +72,8 @@ export async function exportClassifier(o: ExportClassifierOptions): Promise<Expo
     throw new Error(`export: ${outDir} is not empty and is not an earlier export; choose an empty or new folder`);
   }
   const tmp = `${outDir}.tmp-${randomBytes(4).toString('hex')}`;
-  await mkdir(path.join(tmp, 'tfjs'), { recursive: true });
+  // Not mkdir's own recursion: under /proc it never settles (see makeDirs).
+  await makeDirs(path.join(tmp, 'tfjs'));
   let summary: OnnxSummary;
   try {
     const onnx = buildOnnxModel({ encoder: o.encoder, spec, head: o.head, normalization });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ImageFacets, ImageFilter, ImageItem, ProjectInfo, SkippedItem } from '../../preload/contract';
 import { UserError } from '../api/errors';
 import { Db } from './db';
-import { makeDirs } from './make-dirs';
+import { makeDirs } from '../util/make-dirs';
 import { ClusterStore } from './clusters';
 import { LabelStore } from './labels';
 import { PredictionStore } from './predictions';

@@ -36,10 +36,10 @@ export function ClassifierPanel({ ctx }: { ctx?: SidebarContext }) {
           {r.trainJob && <JobLine job={r.trainJob} label="Training the classifier" onCancel={() => void cancelJob('trainJob')} testId="classifier-progress" />}
           <ErrorNote message={r.trainError} testId="classifier-error" />
           {t && (
-            <div className="classifier-result" data-testid="classifier-result" data-accuracy={t.cvAccuracy}>
+            <div className="classifier-result" data-testid="classifier-result" data-accuracy={t.cvAccuracy ?? ''}>
               <div className="classifier-accuracy">
-                <span className="big" data-testid="classifier-accuracy">{(100 * t.cvAccuracy).toFixed(1)}%</span>
-                <span className="muted small">cross-validated accuracy</span>
+                <span className="big" data-testid="classifier-accuracy">{t.cvAccuracy === null ? '—' : `${(100 * t.cvAccuracy).toFixed(1)}%`}</span>
+                <span className="muted small">{t.cvAccuracy === null ? 'accuracy not estimated: label at least 4 images to cross-validate' : 'cross-validated accuracy'}</span>
               </div>
               <p className="small muted">
                 Trained on {plural(t.trainedOn, 'labelled image')}

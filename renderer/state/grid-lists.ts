@@ -58,6 +58,8 @@ async function queryBytes(file: File): Promise<string> {
 }
 
 let queryThumb: string | null = null;
+/** The latest search by image: only it clears the "Embedding…" state, whatever ran since. */
+let latestImageSearch = 0;
 
 /** Search by image: embeds a picture from outside the project and lists the images most like it. */
 export async function searchByImage(file: File): Promise<boolean> {
@@ -66,6 +68,7 @@ export async function searchByImage(file: File): Promise<boolean> {
     return false;
   }
   const mine = ++seq;
+  latestImageSearch = mine;
   useApp.setState({ imageSearch: file.name });
   try {
     const r = await api.call('images.searchByImage', { data: await queryBytes(file), count: SIMILAR_COUNT });
@@ -79,6 +82,6 @@ export async function searchByImage(file: File): Promise<boolean> {
     if (mine === seq) showToast('error', `Could not search by ${file.name}: ${errorMessage(err)}`);
     return false;
   } finally {
-    if (mine === seq) useApp.setState({ imageSearch: null });
+    if (mine === latestImageSearch) useApp.setState({ imageSearch: null });
   }
 }

@@ -26,7 +26,8 @@ export interface ScoredImage {
 /** The classifier job's summary (main/api/classifier.ts), checked at the edge. */
 export const TrainSummary = z.object({
   classes: z.array(z.string()),
-  cvAccuracy: z.number(),
+  /** Null when fewer than 4 images were labelled: too few to cross-validate. */
+  cvAccuracy: z.number().nullable(),
   trainedOn: z.number(),
   includeAccepted: z.boolean(),
   /** False when the head was trained on an older run's embeddings (read back on opening). */
@@ -34,7 +35,7 @@ export const TrainSummary = z.object({
 });
 export type TrainSummary = z.infer<typeof TrainSummary>;
 
-export const ExportSummary = z.object({ outDir: z.string(), files: z.array(z.string()), classes: z.array(z.string()), cvAccuracy: z.number() });
+export const ExportSummary = z.object({ outDir: z.string(), files: z.array(z.string()), classes: z.array(z.string()), cvAccuracy: z.number().nullable() });
 export type ExportSummary = z.infer<typeof ExportSummary>;
 
 /** Parameters and scores of the silhouette search, when the run chose k itself. */

@@ -146,7 +146,8 @@ function invalidValue(rng: Rng, spec: FieldSpec, huge: number): { value: unknown
   if (spec.kind !== 'string') wrongType.push([pick(rng, ['1', '', '0x10', 'NaN', '1e3', 'true']), `string for ${spec.kind}`]);
   if (spec.kind === 'string') {
     const own: [unknown, string][] = [];
-    if (spec.maxLen !== undefined) own.push(['y'.repeat(pick(rng, [spec.maxLen + 1, huge])), 'string too long']);
+    // `huge` is past most limits but not all (a picture's base64 may be 16M characters).
+    if (spec.maxLen !== undefined) own.push(['y'.repeat(pick(rng, [spec.maxLen + 1, Math.max(huge, spec.maxLen + 1)])), 'string too long']);
     if ((spec.minLen ?? 0) > 0) own.push(['', 'empty string']);
     if (own.length && rng() < 0.4) {
       const [value, what] = pick(rng, own);

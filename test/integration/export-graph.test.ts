@@ -105,6 +105,11 @@ describe('classifier export: every op branch, in fresh TF.js and onnxruntime pro
     await expect(exportClassifier({ encoder: net, head: wrongHead, inputSize: S, outDir })).rejects.toThrow(/do not match 5 features × 2 classes/);
     expect(existsSync(outDir)).toBe(false);
     expect(readdirSync(tmp.dir).filter((f) => f.startsWith('refused'))).toEqual([]);
+    // A folder that cannot be made fails at once: Node's own recursive mkdir spins forever under /proc.
+    if (existsSync('/proc/self')) {
+      const hang = new Promise((_, reject) => setTimeout(() => reject(new Error('export to /proc did not settle')), 5000));
+      await expect(Promise.race([exportClassifier({ encoder: net, head, inputSize: S, outDir: '/proc/byol-absent/export' }), hang])).rejects.toThrow(/ENOENT/);
+    }
     expect(tf.memory().numTensors).toBe(before);
   });
 });

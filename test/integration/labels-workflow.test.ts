@@ -14,7 +14,7 @@ import { exportLabels } from '../../main/api/label-export';
 import { AppService } from '../../main/api/service';
 import { ingestFolder } from '../../main/dataset/ingest';
 import { ProjectStore } from '../../main/store/project-store';
-import type { JobFinished } from '../../preload/contract';
+import { requests, type JobFinished } from '../../preload/contract';
 import { parseCsv } from '../../main/cli/csv';
 import { CIFAR_DIR, hasCifar, tempDir } from '../helpers/paths';
 
@@ -206,4 +206,32 @@ describe.skipIf(!hasCifar)('labels workflow on a real project', () => {
     await store.putEmbeddings(run, emb.ids, emb.dim, emb.data);
     expect(await status()).toMatchObject({ classes: CLASSES, current: false });
   }, 60_000);
+
+  it('trains a head from 3 labelled images but does not claim an accuracy it could not cross-validate', async () => {
+    const tmp = await tempDir('byol-few-labels-');
+    const dir = path.join(tmp.dir, 'proj');
+    const few = await ProjectStore.open(dir);
+    try {
+      await few.upsertImages(['a', 'b', 'c', 'd'].map((n, i) => ({ relPath: `${n}.png`, bytes: 1, mtimeMs: 1, width: 8, height: 8, hash: n + i })));
+      const ids = [...(await few.knownFiles()).values()].map((f) => f.id);
+      const run = await few.createRun({ few: true }, 'import');
+      await few.putEmbeddings(run, ids, 2, Float32Array.from([1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9]));
+      await few.finishRun(run);
+      const [x, y] = [await few.labels.createClass('x'), await few.labels.createClass('y')];
+      await few.labels.assign(ids.slice(0, 2), x.id);
+      await few.labels.assign(ids.slice(2, 3), y.id);
+      expect((await trainClassifier(few, false)).cvAccuracy).toBeNull();
+    } finally {
+      await few.close();
+    }
+    const service = new AppService({ mode: 'serve', dataRoot: tmp.dir, emit: () => undefined });
+    try {
+      await service.openProject(dir);
+      const answer = await service.call('classifier.status', {});
+      expect(requests['classifier.status'].result.parse(answer)).toMatchObject({ trained: { classes: ['x', 'y'], cvAccuracy: null, trainedOn: 3 } });
+    } finally {
+      await service.close();
+      await tmp.cleanup();
+    }
+  });
 });

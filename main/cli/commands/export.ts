@@ -22,7 +22,7 @@ export const exportCommand: CommandSpec = {
       printResult(
         json,
         { outDir: r.outDir, files: r.files, classes: r.classes, cvAccuracy: r.cvAccuracy, onnx: r.onnx, labelsCsv: labels },
-        `Exported to ${r.outDir}: ${r.files.join(', ')}. Classes: ${r.classes.join(', ')}; cross-validated accuracy ${(r.cvAccuracy * 100).toFixed(1)} %.${labels ? ` Labels: ${labels.rows} rows in ${labels.file}.` : ''}`,
+        `Exported to ${r.outDir}: ${r.files.join(', ')}. Classes: ${r.classes.join(', ')}; ${r.cvAccuracy === null ? 'accuracy not estimated (fewer than 4 labelled images)' : `cross-validated accuracy ${(r.cvAccuracy * 100).toFixed(1)} %`}.${labels ? ` Labels: ${labels.rows} rows in ${labels.file}.` : ''}`,
       );
     } finally {
       await store.close();
