@@ -18,6 +18,7 @@ import { decodeMapBundle } from '../../preload/map-bundle';
 import { CIFAR_DIR, hasCifar, REPO_ROOT, tempDir } from '../helpers/paths';
 import { runCli } from '../helpers/run-cli';
 import { launchWithWebGL, openMapTab, waitForMapFrame } from './map-harness';
+import { updateReadmePicture } from './readme-picture';
 import { startServe, type Serve } from './serve-process';
 
 const FOLDERS = ['airplane', 'frog', 'ship', 'truck'];
@@ -31,6 +32,8 @@ let skipReason = hasCifar ? '' : 'the shared CIFAR sample is not present';
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let serve: Serve | null = null;
 let page: Page;
+/** The ingested folder. */
+let images: string;
 /** Relative paths of the planted copy's group: the original and its two copies. */
 let planted: string[] = [];
 
@@ -90,9 +93,10 @@ beforeAll(async () => {
   browser = l.browser;
   await buildUi();
   tmp = await tempDir('byol-e2e-review-');
-  mkdirSync(path.join(tmp.dir, 'home'));
+  mkdirSync(path.join(tmp.dir, 'home', 'Pictures'), { recursive: true });
   mkdirSync(SHOTS, { recursive: true });
-  const images = path.join(tmp.dir, 'images');
+  // Under the (temp) home, as a user's folder would be: the header shows it as ~/Pictures/….
+  images = path.join(tmp.dir, 'home', 'Pictures', 'cifar-4-classes');
   for (const f of FOLDERS) {
     await mkdir(path.join(images, f), { recursive: true });
     for (const name of (await readdir(path.join(CIFAR_DIR, f))).sort().slice(0, PER_FOLDER)) await cp(path.join(CIFAR_DIR, f, name), path.join(images, f, name));
@@ -318,11 +322,11 @@ describe('the review panels in serve mode', () => {
 
   it('searches by a picture from outside the project, picked or dropped, with the classifier\'s prediction', async ({ skip }) => {
     if (!browser) return skip(skipReason);
-    const plane = (await readdir(path.join(tmp.dir, 'images', 'airplane'))).sort()[5];
+    const plane = (await readdir(path.join(images, 'airplane'))).sort()[5];
     const outside = path.join(tmp.dir, 'outside');
     await mkdir(outside, { recursive: true });
     const picked = path.join(outside, `my-plane${path.extname(plane)}`);
-    await cp(path.join(tmp.dir, 'images', 'airplane', plane), picked);
+    await cp(path.join(images, 'airplane', plane), picked);
     const planeId = (await rpc<{ items: { id: number; path: string }[] }>('images.page', { offset: 0, limit: 500, filter: { text: `airplane/${plane}` } })).items[0].id;
     await page.getByTestId('tab-images').click();
     await page.getByTestId('search-by-image-file').setInputFiles(picked);
@@ -342,10 +346,11 @@ describe('the review panels in serve mode', () => {
     expect(await pred.getAttribute('title')).toMatch(/cluster one: \d+\.\d%\ncluster two: \d+\.\d%|cluster two: \d+\.\d%\ncluster one: \d+\.\d%/);
     await expect.poll(() => page.locator('button.cell img').evaluateAll((imgs) => imgs.slice(0, 12).every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'images-search.png'), animations: 'disabled' });
+    await updateReadmePicture(path.join(SHOTS, 'images-search.png'), 'search.png');
 
     // A picture dropped on the grid searches by it too.
-    const frog = (await readdir(path.join(tmp.dir, 'images', 'frog'))).sort()[7];
-    const bytes = Array.from(await readFile(path.join(tmp.dir, 'images', 'frog', frog)));
+    const frog = (await readdir(path.join(images, 'frog'))).sort()[7];
+    const bytes = Array.from(await readFile(path.join(images, 'frog', frog)));
     await page.evaluate(([data, name]) => {
       const dt = new DataTransfer();
       dt.items.add(new File([new Uint8Array(data as number[])], name as string, { type: 'image/png' }));
