@@ -48,7 +48,7 @@ export async function queryByImage(store: ProjectStore, bytes: Buffer, count: nu
   const runId = await store.latestEmbeddingRunId();
   if (!runId) throw new UserError('failed', 'This project has no embeddings yet. Train the model (or run `embed`) first.');
   if (ckpt.meta.runId && ckpt.meta.runId !== runId) {
-    throw new UserError('failed', `The stored embeddings (${runId}) do not come from the latest model (${ckpt.meta.runId}). Run \`embed\` so both match.`);
+    throw new UserError('failed', `The stored embeddings (${runId}) come from another model than the latest checkpoint (${ckpt.meta.runId}): wait for that training run to finish and store its embeddings, or run \`embed\`.`);
   }
   const cfg = parseTrainConfig(ckpt.config.input);
   const side = Math.round(cfg.cacheScale * cfg.imageSize);

@@ -187,4 +187,18 @@ describe.skipIf(!hasCifar)('label / propagate / export / eval --shots CLI', () =
       expect(r.json![key]).toBeLessThanOrEqual(1);
     }
   }, 60_000);
+
+  it('refuses to search by image when the stored embeddings come from another model than the checkpoint', async () => {
+    const store = await ProjectStore.open(tiny.project);
+    try {
+      const emb = (await store.getEmbeddings())!;
+      const other = await store.createRun({ imported: true }, 'import');
+      await store.putEmbeddings(other, emb.ids, emb.dim, emb.data);
+      await store.finishRun(other);
+      const bytes = await readFile(path.join(tiny.images, files[0]));
+      await expect(queryByImage(store, bytes, 3)).rejects.toThrow(new RegExp(`embeddings \\(${other}\\) come from another model than the latest checkpoint \\(run-\\d{4}\\): wait for that training run to finish`));
+    } finally {
+      await store.close();
+    }
+  });
 });
