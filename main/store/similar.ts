@@ -27,14 +27,14 @@ async function rank(conn: DuckDBConnection, q: string, params: Params, count: nu
      SELECT e.image_id AS id, list_cosine_similarity(e.vector, q.vector) AS similarity
      FROM embeddings e JOIN images i ON i.id = e.image_id AND NOT i.removed, q
      WHERE e.run_id = $1
-     ORDER BY ${firstId === null ? '' : `e.image_id = ${firstId} DESC, `}isnan(similarity) OR similarity IS NULL, similarity DESC, e.image_id
-     LIMIT ${count}`,
+     ORDER BY ${firstId === null ? '' : `e.image_id = ${Math.trunc(firstId)} DESC, `}isnan(similarity) OR similarity IS NULL, similarity DESC, e.image_id
+     LIMIT ${Math.max(1, Math.trunc(count))}`,
     params,
   );
   return rows.map((r) => ({ id: r.id, similarity: r.similarity === null || Number.isNaN(r.similarity) ? 0 : r.similarity }));
 }
 
-async function requireRun(conn: DuckDBConnection): Promise<string> {
+async function latestRunOrFail(conn: DuckDBConnection): Promise<string> {
   const runId = await latestEmbeddingRun(conn);
   if (!runId) throw new UserError('failed', 'This project has no embeddings yet. Train the model (or run `embed`) first.');
   return runId;
@@ -42,12 +42,12 @@ async function requireRun(conn: DuckDBConnection): Promise<string> {
 
 /** Image `id` and the `count` − 1 present images nearest to it in the latest embeddings. */
 export async function similarImages(conn: DuckDBConnection, id: number, count: number): Promise<SimilarImages> {
-  const runId = await requireRun(conn);
+  const runId = await latestRunOrFail(conn);
   const present = await queryValue(conn, 'SELECT NOT removed FROM images WHERE id = $1', [id]);
   if (present !== true) throw new UserError('not_found', `Image ${id} is not in this project.`);
   const has = await queryValue(conn, 'SELECT 1 FROM embeddings WHERE run_id = $1 AND image_id = $2', [runId, id]);
   if (has === null) throw new UserError('failed', `Image ${id} has no embedding in ${runId}: it was added after training. Run \`embed\` (or train again) to include it.`);
-  const items = await rank(conn, 'SELECT vector FROM embeddings WHERE run_id = $1 AND image_id = $2', [runId, id], count, Math.trunc(id));
+  const items = await rank(conn, 'SELECT vector FROM embeddings WHERE run_id = $1 AND image_id = $2', [runId, id], count, id);
   return { runId, items };
 }
 
