@@ -1,10 +1,28 @@
 import { useState } from 'react';
+import { errorMessage } from '../api/errors';
 import { formatCount } from '../format';
 import { labelGridSelection } from '../labels/useGridLabelling';
+import { showToast, useApp } from '../state/app-store';
 import { clearGridSelection, selectAllGridImages, useGridSelection } from '../state/grid-selection';
+import { selectOnMap } from '../state/map-store';
 import { imagePages } from '../state/image-pages';
 import { createClass, useLabels } from '../state/labels-store';
 import { Icon } from './Icon';
+
+/** The grid's selection, selected on the map; the Map tab opens on it. */
+async function showSelectionOnMap(): Promise<void> {
+  const dir = useApp.getState().project?.dir;
+  const ids = useGridSelection.getState().ids;
+  if (!dir) return;
+  try {
+    const r = await selectOnMap(dir, ids);
+    if (!r) return void showToast('error', 'There is no map yet: build it on the Map tab first.');
+    if (r.onMap < ids.size) showToast('info', `${formatCount(ids.size - r.onMap)} of the ${formatCount(ids.size)} selected images are not on the map (added since it was built): rebuild it to include them.`);
+    if (r.onMap > 0) useApp.setState({ tab: 'map' });
+  } catch (e) {
+    showToast('error', `Could not show the images on the map: ${errorMessage(e)}`);
+  }
+}
 
 /**
  * Shown while images are selected in the grid: how many, a button per class (its key too),
@@ -53,6 +71,10 @@ export function GridSelectionBar() {
         )}
       </div>
       <span className="grid-selection-actions">
+        <button type="button" className="btn small" onClick={() => void showSelectionOnMap()} title="Select these images on the map and fly to them" data-testid="grid-show-on-map">
+          <Icon name="cube" size={14} />
+          Show on map
+        </button>
         {shown !== null && count < shown && (
           <button type="button" className="btn small" onClick={() => void selectAllGridImages()} title="Select every image shown (Ctrl+A)" data-testid="grid-select-all">
             Select all {formatCount(shown)}

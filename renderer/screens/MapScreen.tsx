@@ -14,7 +14,7 @@ import { MapView, type MapHandle } from '../map/MapView';
 import { maskToIndices } from '../map/state-flags';
 import { useApp } from '../state/app-store';
 import { showInGrid } from '../state/grid-lists';
-import { inspect, openMap, select, setCamera, setColorMode, toggleHidden, useMap } from '../state/map-store';
+import { flyTaken, inspect, openMap, select, setCamera, setColorMode, toggleHidden, useMap } from '../state/map-store';
 import '../styles/map-screen.css';
 import { MapSidebar, type SidebarContext } from './MapSidebar';
 
@@ -76,6 +76,20 @@ export function MapScreen() {
   );
 
   const data = m.data;
+  // The grid's "Show on map": fly to the selection once the view has its scene.
+  const flyPending = m.flyPending;
+  useEffect(() => {
+    if (!flyPending || !data) return;
+    let frame = 0;
+    const tick = () => {
+      if (handle.current?.scene()) {
+        flyTaken();
+        void handle.current.flyToSelection();
+      } else frame = requestAnimationFrame(tick);
+    };
+    tick();
+    return () => cancelAnimationFrame(frame);
+  }, [flyPending, data]);
   const setHandle = useCallback((h: MapHandle | null) => {
     handle.current = h;
     probe.handle = h;

@@ -39,11 +39,13 @@ export interface MapStoreState {
   inspected: number | null;
   /** Image id → row, filled lazily from images.page for the inspector's path and metadata. */
   images: Map<number, ImageItem> | null;
+  /** Set when the view should fly to the selection as soon as it can (the grid's "Show on map"). */
+  flyPending: boolean;
 }
 
 const initial = (projectDir: string | null): MapStoreState => ({
   projectDir, status: 'idle', meta: null, data: null, loadError: null, buildError: null, build: null,
-  colorMode: 'folder', hidden: [], selection: null, restoredCamera: null, inspected: null, images: null,
+  colorMode: 'folder', hidden: [], selection: null, restoredCamera: null, inspected: null, images: null, flyPending: false,
 });
 
 export const useMap = create<MapStoreState>(() => initial(null));
@@ -96,6 +98,39 @@ export function select(indices: ArrayLike<number>, mode: SelectMode): void {
   const n = get().data?.header.n ?? 0;
   set((s) => ({ selection: applySelection(s.selection, indices, mode, n) }));
   scheduleSave();
+}
+
+/**
+ * Selects these images on the map, loading it first if needed, and asks the view to fly to
+ * them. Returns how many of them the map holds, or null when there is no map yet.
+ */
+export async function selectOnMap(projectDir: string, ids: Iterable<number>): Promise<{ onMap: number } | null> {
+  await openMap(projectDir);
+  // Another caller's openMap may still be loading it.
+  if (get().status === 'loading') {
+    await new Promise<void>((resolve) => {
+      const stop = useMap.subscribe((s) => {
+        if (s.status === 'loading') return;
+        stop();
+        resolve();
+      });
+    });
+  }
+  const data = get().data;
+  if (!data || get().projectDir !== projectDir) return null;
+  const indices: number[] = [];
+  for (const id of ids) {
+    const i = data.indexOf.get(id);
+    if (i !== undefined) indices.push(i);
+  }
+  select(indices, 'replace');
+  if (indices.length > 0) set({ flyPending: true, inspected: null });
+  return { onMap: indices.length };
+}
+
+/** The view took the pending fly to the selection. */
+export function flyTaken(): void {
+  set({ flyPending: false });
 }
 
 export function inspect(index: number | null): void {

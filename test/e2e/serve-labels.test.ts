@@ -565,4 +565,27 @@ describe('labelling on the Map tab (serve mode)', () => {
     await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe(String(sections.ids.length));
     expect(await page.getByTestId('cell-similarity').count()).toBe(0);
   });
+
+  it('shows the grid\'s selection on the map ("Show on map"), selected there and flown to', async ({ skip }) => {
+    if (!browser) return skip(skipReason);
+    await page.getByTestId('filter-folder').selectOption('ship');
+    await expect.poll(() => page.getByTestId('filter-count').getAttribute('data-value')).toBe(String(PER_CLASS));
+    await page.getByTestId('thumb-grid').click({ position: { x: 6, y: 6 } });
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.getByTestId('grid-selection').getAttribute('data-count')).toBe(String(PER_CLASS));
+    await page.getByTestId('grid-show-on-map').click();
+    await waitForMapFrame(page);
+    const ship = folders.indexOf('ship');
+    const ids = Array.from(sections.ids.filter((_, i) => sections.folder[i] === ship)).sort((a, b) => a - b);
+    await expect.poll(() => page.evaluate(() => window.__byolMap!.selectedIds().sort((a, b) => a - b))).toEqual(ids);
+    // The camera ends on the selection's centre (the fly-to), not where it was.
+    const centre = [0, 1, 2].map((k) => ids.reduce((t, id) => t + sections.coords[sections.ids.indexOf(id) * 3 + k], 0) / ids.length);
+    await expect.poll(async () => {
+      const t = await page.evaluate(() => window.__byolMap!.handle!.scene()!.getCamera().target);
+      return Math.hypot(t[0] - centre[0], t[1] - centre[1], t[2] - centre[2]);
+    }, { timeout: 5000 }).toBeLessThan(1e-2);
+    await page.getByTestId('tab-images').click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('filter-clear').click();
+  });
 });
