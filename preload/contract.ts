@@ -26,6 +26,8 @@ export type ProjectInfo = z.infer<typeof ProjectInfo>;
 /** Search by image takes files up to 12 MB (16M base64 characters); larger ones are downsized by the renderer first. */
 export const MAX_QUERY_IMAGE_BYTES = 12 * 1024 * 1024;
 const MAX_QUERY_IMAGE_BASE64 = Math.ceil(MAX_QUERY_IMAGE_BYTES / 3) * 4;
+/** A similarity search's answer: image ids, most similar first, with their cosine similarity. */
+const RankedImages = z.array(z.object({ id: Id, similarity: z.number() }));
 
 export const ImageItem = z.object({
   id: Id,
@@ -246,7 +248,7 @@ export const requests = {
   /** Image `id` first, then the images nearest to it by cosine similarity of the latest embeddings. */
   'images.similar': {
     params: z.object({ id: Id, count: z.number().int().min(1).max(5000).default(1000) }).strict(),
-    result: z.object({ runId: z.string(), items: z.array(z.object({ id: Id, similarity: z.number() })) }),
+    result: z.object({ runId: z.string(), items: RankedImages }),
   },
   /** Search by image: a picture from outside the project (its bytes, base64), embedded by the latest model,
    *  then the nearest images and the few-shot classifier's prediction where there is one. */
@@ -254,7 +256,7 @@ export const requests = {
     params: z.object({ data: z.string().min(1).max(MAX_QUERY_IMAGE_BASE64), count: z.number().int().min(1).max(5000).default(1000) }).strict(),
     result: z.object({
       runId: z.string(),
-      items: z.array(z.object({ id: Id, similarity: z.number() })),
+      items: RankedImages,
       prediction: z.object({ classes: z.array(z.string()), probs: z.array(z.number()) }).nullable(),
       predictionNote: z.string().nullable(),
     }),

@@ -2,6 +2,7 @@
  * Store-facing analysis actions: load the embeddings of present images, run the compute on
  * a worker thread (analysis-thread.ts), write results back in one transaction each.
  */
+import { NO_EMBEDDINGS } from '../store/embeddings';
 import type { ProjectStore } from '../store/project-store';
 import type { ClusterCount, ClusterRunInfo } from '../store/clusters';
 import type { DuplicateMark } from '../store/predictions';
@@ -22,7 +23,7 @@ export interface EmbeddingRows extends Rows {
 export async function loadRows(store: ProjectStore): Promise<EmbeddingRows> {
   const runId = await store.predictions.latestEmbeddingRun();
   const emb = runId ? await store.getEmbeddings(runId) : null;
-  if (!runId || !emb) throw new UserError('failed', 'This project has no embeddings yet. Train the model (or run `embed`) first.');
+  if (!runId || !emb) throw new UserError('failed', NO_EMBEDDINGS);
   const index = await store.predictions.imageIndex();
   const byId = new Map(index.map((r) => [r.id, r]));
   const keep: number[] = [];

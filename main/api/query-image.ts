@@ -5,8 +5,7 @@
  * lies in the stored embeddings' space. Then the nearest images, and the few-shot
  * classifier's probabilities where its head was trained on those embeddings.
  */
-import sharp from 'sharp';
-import { decodeBmp, isBmp } from '../dataset/bmp';
+import { decodeReason, openImage } from '../dataset/decode';
 import { createEncoder } from '../engine/model/resnet';
 import { decodeSquare } from '../engine/recipe/data-cache';
 import { parseTrainConfig } from '../engine/recipe/config';
@@ -26,18 +25,15 @@ export interface ImageQueryResult {
   predictionNote: string | null;
 }
 
-/** sharp reads everything ingest does except BMP, which goes through our own decoder. */
-async function readable(bytes: Buffer): Promise<Buffer> {
+/** The picture's centred square, opened as ingest opens files (formats, BMP, size limits) and cut as the pixel cache cuts them. */
+async function querySquare(bytes: Buffer, side: number): Promise<Buffer> {
+  let format: string | null = null;
   try {
-    if (isBmp(bytes)) {
-      const raw = decodeBmp(bytes);
-      return await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } }).png().toBuffer();
-    }
-    const meta = await sharp(bytes).metadata();
-    if (!meta.width || !meta.height) throw new Error('no image size');
-    return bytes;
+    const opened = await openImage(bytes);
+    format = opened.format;
+    return await decodeSquare(opened.img, side);
   } catch (err) {
-    throw new UserError('invalid_request', `That file is not an image BYOL Explorer can read (${(err as Error).message.split('\n')[0]}).`);
+    throw new UserError('invalid_request', `That file is not an image BYOL Explorer can read (${decodeReason(err, bytes, format)}).`);
   }
 }
 
@@ -45,14 +41,13 @@ export async function queryByImage(store: ProjectStore, bytes: Buffer, count: nu
   const file = checkpointPath(store.dir);
   const ckpt = readCheckpoint(file);
   if (!ckpt) throw new UserError('failed', 'Search by image needs the trained model, and this project has none yet. Train first.');
-  const runId = await store.latestEmbeddingRunId();
-  if (!runId) throw new UserError('failed', 'This project has no embeddings yet. Train the model (or run `embed`) first.');
+  const runId = await store.requireLatestEmbeddingRunId();
   if (ckpt.meta.runId && ckpt.meta.runId !== runId) {
     throw new UserError('failed', `The stored embeddings (${runId}) come from another model than the latest checkpoint (${ckpt.meta.runId}): wait for that training run to finish and store its embeddings, or run \`embed\`.`);
   }
   const cfg = parseTrainConfig(ckpt.config.input);
   const side = Math.round(cfg.cacheScale * cfg.imageSize);
-  const pixels = await decodeSquare(await readable(bytes), side);
+  const pixels = await querySquare(bytes, side);
   await selectBackend(cfg.backend);
   const encoder = createEncoder(cfg.preset, { inputSize: cfg.imageSize, seed: cfg.seed });
   let features: Float32Array;

@@ -40,7 +40,7 @@ export function decodeReason(err: unknown, bytes: Buffer, format: string | null)
 
 const TRUNCATED_JPEG = 'truncated file (the JPEG data ends before its end marker)';
 
-interface Opened {
+export interface Opened {
   img: Sharp;
   width: number;
   height: number;
@@ -51,7 +51,7 @@ interface Opened {
  * Opens `bytes` with sharp, or with our BMP decoder, and checks the header before any pixels
  * are decoded, so huge or hostile images cost only a header read.
  */
-async function open(bytes: Buffer): Promise<Opened> {
+export async function openImage(bytes: Buffer): Promise<Opened> {
   if (isBmp(bytes)) {
     const raw = decodeBmp(bytes);
     const img = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
@@ -103,7 +103,7 @@ export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
   try {
     const tiny = tinyJpeg(bytes);
     if (tiny) return { ...tiny, format: 'jpeg', large: bytes, small: bytes };
-    const opened = await open(bytes);
+    const opened = await openImage(bytes);
     const { img, width, height } = opened;
     format = opened.format;
     const L = THUMB_PX.large;

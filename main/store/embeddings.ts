@@ -109,6 +109,15 @@ export async function latestEmbeddingRun(conn: DuckDBConnection): Promise<string
   return typeof id === 'string' ? id : null;
 }
 
+export const NO_EMBEDDINGS = 'This project has no embeddings yet. Train the model (or run `embed`) first.';
+
+/** latestEmbeddingRun, for the actions that cannot go on without one. */
+export async function requireLatestEmbeddingRun(conn: DuckDBConnection): Promise<string> {
+  const runId = await latestEmbeddingRun(conn);
+  if (!runId) throw new UserError('failed', NO_EMBEDDINGS);
+  return runId;
+}
+
 /** A run's embeddings ordered by image id (latest run with embeddings by default); null if none. */
 export async function getEmbeddings(conn: DuckDBConnection, runId?: string): Promise<FloatRows | null> {
   const run = runId ?? (await latestEmbeddingRun(conn));

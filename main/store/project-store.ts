@@ -200,6 +200,11 @@ export class ProjectStore {
     return this.db.read((c) => emb.latestEmbeddingRun(c));
   }
 
+  /** latestEmbeddingRunId, or a UserError asking to train first. */
+  requireLatestEmbeddingRunId(): Promise<string> {
+    return this.db.read((c) => emb.requireLatestEmbeddingRun(c));
+  }
+
   /** See parquet.ts for the columns. */
   exportParquet(file: string): Promise<{ rows: number }> {
     return this.db.read((c) => exportParquet(c, file));

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../api/errors';
-import { latestEmbeddingRun } from './embeddings';
+import { requireLatestEmbeddingRun } from './embeddings';
 import { queryRows, queryValue, type Params } from './read';
 
 export interface Ranked {
@@ -34,15 +34,9 @@ async function rank(conn: DuckDBConnection, q: string, params: Params, count: nu
   return rows.map((r) => ({ id: r.id, similarity: r.similarity === null || Number.isNaN(r.similarity) ? 0 : r.similarity }));
 }
 
-async function latestRunOrFail(conn: DuckDBConnection): Promise<string> {
-  const runId = await latestEmbeddingRun(conn);
-  if (!runId) throw new UserError('failed', 'This project has no embeddings yet. Train the model (or run `embed`) first.');
-  return runId;
-}
-
 /** Image `id` and the `count` − 1 present images nearest to it in the latest embeddings. */
 export async function similarImages(conn: DuckDBConnection, id: number, count: number): Promise<SimilarImages> {
-  const runId = await latestRunOrFail(conn);
+  const runId = await requireLatestEmbeddingRun(conn);
   const present = await queryValue(conn, 'SELECT NOT removed FROM images WHERE id = $1', [id]);
   if (present !== true) throw new UserError('not_found', `Image ${id} is not in this project.`);
   const has = await queryValue(conn, 'SELECT 1 FROM embeddings WHERE run_id = $1 AND image_id = $2', [runId, id]);

@@ -119,7 +119,7 @@ export function ImageFilterBar({ projectDir, projectTotal }: { projectDir: strin
   }, [filterVersion]);
 
   const filtered = imagePages.filtered;
-  const source = imagePages.idList ? imagePages.idSource : null;
+  const source = imagePages.idSource;
   const shown = imagePages.total;
   return (
     <div className="image-filters" data-testid="image-filters">

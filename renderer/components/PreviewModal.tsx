@@ -85,8 +85,7 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
   const scale = longest < PREVIEW_PX / 2 ? Math.floor(PREVIEW_PX / longest) : 1;
   const labelClass = classes.find((k) => k.name === item.label);
   const browsing = index !== null && total !== null;
-  const search = imagePages.search;
-  const similarity = search && !(search.kind === 'similar' && search.id === item.id) ? search.similarity.get(item.id) : undefined;
+  const similarity = imagePages.similarityOf(item.id);
   const footer = browsing ? (
     <div className="preview-foot">
       <button type="button" className="btn small" onClick={() => showIndex(index - 1)} disabled={index === 0} data-testid="preview-prev" title="Previous image (←)">
@@ -150,7 +149,7 @@ export function PreviewModal({ item: opened, onClose }: { item: ImageItem; onClo
         {similarity !== undefined && (
           <>
             <dt>Similarity</dt>
-            <dd data-testid="preview-similarity">{similarity.toFixed(3)} to {search!.name}</dd>
+            <dd data-testid="preview-similarity">{similarity.toFixed(3)} to {imagePages.search!.name}</dd>
           </>
         )}
         {item.duplicateGroup !== null && (

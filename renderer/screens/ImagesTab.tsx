@@ -30,7 +30,7 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
   useSyncExternalStore(imagePages.subscribe, imagePages.getVersion);
   useGridLabelling(project.dir);
   const noMatch = imagePages.filtered && imagePages.total === 0;
-  const search = imagePages.search;
+  const hoverSimilarity = hover ? imagePages.similarityOf(hover.id) : undefined;
 
   return (
     <section
@@ -80,7 +80,7 @@ export function ImagesTab({ project }: { project: ProjectInfo }) {
               <span className="status-path">{hover.path}</span>
               <span className="muted">
                 {hover.width} × {hover.height} px · {formatBytes(hover.bytes)}
-                {search && !(search.kind === 'similar' && search.id === hover.id) && search.similarity.has(hover.id) && ` · similarity ${search.similarity.get(hover.id)!.toFixed(3)}`}
+                {hoverSimilarity !== undefined && ` · similarity ${hoverSimilarity.toFixed(3)}`}
               </span>
             </>
           ) : (

@@ -50,7 +50,7 @@ export class ImagePages {
   filterVersion = 0;
   /** Set when the grid shows a given list of images (the map's selection) instead of a filter. */
   idList: readonly number[] | null = null;
-  /** What idList holds, for the filter bar's chip and the cells' similarity. */
+  /** What idList holds, for the filter bar's chip and the cells' similarity; set exactly when idList is. */
   idSource: IdSource | null = null;
 
   subscribe = (l: () => void): (() => void) => {
@@ -66,8 +66,14 @@ export class ImagePages {
 
   /** The list's similarity search, when the grid shows one. */
   get search(): SimilarSource | ImageQuerySource | null {
-    const s = this.idList ? this.idSource : null;
+    const s = this.idSource;
     return s && s.kind !== 'map' ? s : null;
+  }
+
+  /** Image `id`'s similarity to the search's query, unless it is the query image itself. */
+  similarityOf(id: number): number | undefined {
+    const s = this.search;
+    return s && !(s.kind === 'similar' && s.id === id) ? s.similarity.get(id) : undefined;
   }
 
   /** Whether any filter narrows the images (an unknown total then means "not counted yet", not "all"). */
@@ -78,8 +84,7 @@ export class ImagePages {
 
   /** Shows exactly these images, in this order (a filter set later replaces them). */
   showIds(ids: readonly number[], dir: string | null = this.filterDir, source: IdSource = { kind: 'map' }): void {
-    this.idSource = source;
-    this.show({}, ids, dir);
+    this.show({}, { ids, source }, dir);
   }
 
   /** Shows only the images matching `filter`; the first page is asked for at once, for the count. */
@@ -87,10 +92,10 @@ export class ImagePages {
     this.show(filter, null, dir);
   }
 
-  private show(filter: ImageFilter, ids: readonly number[] | null, dir: string | null): void {
+  private show(filter: ImageFilter, list: { ids: readonly number[]; source: IdSource } | null, dir: string | null): void {
     this.filter = filter;
-    this.idList = ids;
-    if (!ids) this.idSource = null;
+    this.idList = list?.ids ?? null;
+    this.idSource = list?.source ?? null;
     this.filterDir = dir;
     this.filterVersion++;
     this.reset();

@@ -25,7 +25,8 @@ export const similarCommand: CommandSpec = {
       const byPath = new Map(index.map((r) => [r.path, r.id]));
       // As stored (relative to the ingested folder), or a path on disk from here.
       const given = values.image;
-      const rel = byPath.has(toRelPath(given, null)) ? toRelPath(given, null) : toRelPath(path.resolve(given), source);
+      const stored = toRelPath(given, null);
+      const rel = byPath.has(stored) ? stored : toRelPath(path.resolve(given), source);
       const id = byPath.get(rel);
       const pathOf = new Map(index.map((x) => [x.id, x.path]));
       const list = (items: Ranked[]) => items.map((x) => ({ id: x.id, path: pathOf.get(x.id)!, similarity: x.similarity }));

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { Rng } from './rng';
 import { planReads, readPlanAsync, readPlanSync } from './data-cache-read';
 
@@ -106,9 +106,9 @@ function isComplete(file: string, h: PixelCacheHeader): boolean {
   }
 }
 
-/** Decodes one image (a file, or its bytes) to size×size RGB8: EXIF rotate, cover-resize, centre crop, alpha flattened on black. */
-export async function decodeSquare(source: string | Buffer, size: number): Promise<Buffer> {
-  const { data, info } = await sharp(source)
+/** Decodes one image (a file, or one already opened) to size×size RGB8: EXIF rotate, cover-resize, centre crop, alpha flattened on black. */
+export async function decodeSquare(source: string | Sharp, size: number): Promise<Buffer> {
+  const { data, info } = await (typeof source === 'string' ? sharp(source) : source)
     .rotate()
     .resize(size, size, { fit: 'cover', position: 'centre' })
     .flatten({ background: { r: 0, g: 0, b: 0 } })
